@@ -129,6 +129,11 @@ export class Terminal {
     return this.protocol.localEcho;
   }
 
+  /** `CSI 4 h` in force: written characters push the row right (p.95). */
+  get insertMode(): boolean {
+    return this.writer.insertMode;
+  }
+
   /** Connected to a service or not, as reported by STATUS TERMINAL (p.146). */
   set connected(value: boolean) {
     this.protocol.connected = value;
