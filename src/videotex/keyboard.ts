@@ -250,7 +250,7 @@ function controlBytes(code: number, mode: KeyboardMode): Uint8Array {
 }
 
 /** A code a Ctrl or Esc key can send: C0 (0x00–0x1F) or DEL from Ctrl + ← (p.114, p.117). */
-export function isControlCode(code: number): boolean {
+function isControlCode(code: number): boolean {
   return Number.isInteger(code) && ((code >= 0 && code < SP) || code === DEL);
 }
 
