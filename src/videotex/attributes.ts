@@ -39,5 +39,16 @@ export function defaultAttributes(): Attributes {
 
 /** What US, RS and FF do to attributes: defaults and G0 (p.96). */
 export function resetAttributes(a: Attributes): void {
-  Object.assign(a, defaultAttributes());
+  // Field by field: this runs on every US, RS and FF, so it must not allocate.
+  a.fg = 7;
+  a.blink = false;
+  a.inverse = false;
+  a.doubleWidth = false;
+  a.doubleHeight = false;
+  a.separated = false;
+  a.mosaic = false;
+  a.zoneBg = 0;
+  a.zoneMask = false;
+  a.zoneUnderline = false;
+  a.pending = false;
 }

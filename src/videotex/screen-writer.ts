@@ -11,6 +11,7 @@ import {
   BLINK,
   CharSet,
   CLEARED_CELL,
+  CODE_MASK,
   DELIMITER,
   DOUBLE_HEIGHT,
   DOUBLE_WIDTH,
@@ -25,6 +26,8 @@ import {
 import type { Screen } from './screen.js';
 
 const LAST_ROW = 24;
+/** Scratch buffer for REP runs (at most 63 repetitions, p.98). */
+const REPEAT_RUN = new Uint8Array(64);
 const SP = 0x20;
 
 /** State saved when the cursor enters row 0, restored by LF (p.97). */
@@ -87,9 +90,76 @@ export class ScreenWriter {
     this.place(glyph, mosaic);
   }
 
+  /**
+   * A run of printable bytes (0x20–0x7F, parity already valid) in the selected
+   * set. The common case — normal size, no insert mode, no pending delimiter,
+   * standard sets, rows 1–24 — writes cells directly; anything else goes
+   * through print() one character at a time.
+   */
+  printRun(data: ArrayLike<number>, start: number, end: number): void {
+    if (end <= start) return;
+    const a = this.attributes;
+    const simple =
+      !this.insertMode && this.row !== 0 && !a.doubleWidth && !a.doubleHeight && !a.pending &&
+      !(a.mosaic ? this.drcsG1 : this.drcsG0);
+    if (!simple) {
+      const set = (a.mosaic ? CharSet.G1 : CharSet.G0) << SET_SHIFT;
+      const drcs = (a.mosaic ? (this.drcsG1 ? CharSet.DRCS1 : CharSet.G1) : this.drcsG0 ? CharSet.DRCS0 : CharSet.G0) << SET_SHIFT;
+      for (let i = start; i < end; i++) {
+        const code = data[i] & 0x7f;
+        this.print(code === SP || code === 0x7f ? code | set : code | drcs);
+      }
+      return;
+    }
+    let base: number;
+    if (a.mosaic) {
+      base = (CharSet.G1 << SET_SHIFT) | (a.fg << FG_SHIFT) | (a.zoneBg << BG_SHIFT);
+      if (a.separated) base |= LINING;
+      if (a.blink) base |= BLINK;
+    } else {
+      base = a.fg << FG_SHIFT;
+      if (a.inverse) base |= INVERSE;
+      if (a.blink) base |= BLINK;
+    }
+    const cells = this.screen.cells;
+    const dirty = this.screen.dirty;
+    let row = this.row;
+    let column = this.column;
+    let index = row * COLUMNS + column - 1;
+    dirty[row] = 1;
+    let code = 0;
+    for (let i = start; i < end; i++) {
+      code = data[i] & 0x7f;
+      cells[index++] = base | code;
+      if (++column > COLUMNS) {
+        this.row = row;
+        this.column = column - 1;
+        this.advance(1, 1);
+        row = this.row;
+        column = this.column;
+        index = row * COLUMNS + column - 1;
+        dirty[row] = 1;
+      }
+    }
+    this.row = row;
+    this.column = column;
+    this.lastGlyph = code | (a.mosaic ? CharSet.G1 << SET_SHIFT : 0);
+    this.lastGlyphMosaic = a.mosaic;
+  }
+
   /** REP: the last displayed character again, with the current attributes (p.98). */
   repeat(count: number): void {
-    for (let i = 0; i < count; i++) this.place(this.lastGlyph, this.lastGlyphMosaic);
+    const a = this.attributes;
+    const glyph = this.lastGlyph;
+    // The common case (a plain character in the selected set, normal size) takes the run path.
+    if (this.lastGlyphMosaic === a.mosaic && (glyph & ~CODE_MASK) === (a.mosaic ? CharSet.G1 << SET_SHIFT : 0) && glyph !== SP) {
+      const code = glyph & CODE_MASK;
+      const run = REPEAT_RUN;
+      run.fill(code, 0, count);
+      this.printRun(run, 0, count);
+      return;
+    }
+    for (let i = 0; i < count; i++) this.place(glyph, this.lastGlyphMosaic);
   }
 
   private place(glyph: number, mosaic: boolean): void {

@@ -46,12 +46,11 @@ const G2_BITS = CharSet.G2 << SET_SHIFT;
 const DRCS0_BITS = CharSet.DRCS0 << SET_SHIFT;
 const DRCS1_BITS = CharSet.DRCS1 << SET_SHIFT;
 
-/** Bytes still expected after `ESC 39`, `ESC 3A`, `ESC 3B` (p.134). */
-const PROTOCOL_LENGTH: Readonly<Record<number, number>> = {
-  [ESC_OTHER.PRO1]: 1,
-  [ESC_OTHER.PRO2]: 2,
-  [ESC_OTHER.PRO3]: 3,
-};
+/** Bytes expected after `ESC 39`, `ESC 3A`, `ESC 3B` (p.134); 0 for other bytes. */
+const PROTOCOL_LENGTH = new Uint8Array(128);
+PROTOCOL_LENGTH[ESC_OTHER.PRO1] = 1;
+PROTOCOL_LENGTH[ESC_OTHER.PRO2] = 2;
+PROTOCOL_LENGTH[ESC_OTHER.PRO3] = 3;
 
 export class Terminal {
   readonly screen: Screen;
@@ -63,6 +62,8 @@ export class Terminal {
   private readonly onDisconnect: () => void;
 
   private state: State = State.GROUND;
+  /** PRO3 OFF 58 50 blocked the screen module: it ignores what it receives (p.135). */
+  private screenBlocked = false;
   /** An ESC seen by the Protocole filter, waiting for the byte that says whose it is. */
   private escapeHeld = false;
   /** The Protocole sequence being collected: its intro byte and parameters. */
@@ -146,6 +147,7 @@ export class Terminal {
     this.protocolIntro = 0;
     this.protocolTransparent = 0;
     this.protocol.resetModes();
+    this.screenBlocked = false;
     this.writer.rollMode = false;
     this.writer.drcsG0 = false;
     this.writer.drcsG1 = false;
@@ -193,9 +195,14 @@ export class Terminal {
         this.escapeHeld = true;
         continue;
       }
-      // Fast path: printable bytes in the ground state.
+      // Fast path: a run of printable bytes in the ground state.
       if (this.state === State.GROUND && b >= 0x20) {
-        if (!this.protocol.screenBlocked) this.printCode(b);
+        let end = i + 1;
+        if (!check) {
+          while (end < data.length && (data[end] & 0x7f) >= 0x20) end++;
+        }
+        if (!this.screenBlocked) this.writer.printRun(data, i, end);
+        i = end - 1;
         continue;
       }
       this.screenByte(b);
@@ -219,7 +226,7 @@ export class Terminal {
       this.onReply(Uint8Array.of(C0.US, 0x40 + this.writer.row, 0x40 + this.writer.column));
       return true;
     }
-    if (PROTOCOL_LENGTH[b] === undefined) return false;
+    if (PROTOCOL_LENGTH[b] === 0) return false;
     this.protocolIntro = b;
     this.protocolBytes.length = 0;
     return true;
@@ -236,6 +243,7 @@ export class Terminal {
     else if (intro === ESC_OTHER.PRO2) this.protocol.pro2(bytes[0], bytes[1]);
     else this.protocol.pro3(bytes[0], bytes[1], bytes[2]);
     this.writer.rollMode = this.protocol.modes.roll;
+    this.screenBlocked = this.protocol.screenBlocked;
   }
 
   /** PRO1 RESET (p.145–146): modes and attributes to standard, cursor off, screen kept. */
@@ -250,7 +258,7 @@ export class Terminal {
   // ---- screen decoder ------------------------------------------------------------
 
   private screenByte(b: number): void {
-    if (this.protocol.screenBlocked) return;
+    if (this.screenBlocked) return;
     const transition = TABLE[(this.state << STATE_SHIFT) | b];
     const next = nextStateOf(transition);
     switch (actionOf(transition)) {
