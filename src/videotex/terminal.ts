@@ -135,6 +135,11 @@ export class Terminal {
     return this.writer.insertMode;
   }
 
+  /** Whether G0 / G1 are currently designated to the downloaded sets G'0 / G'1 (Minitel 2, docs §6.3). */
+  get drcsDesignations(): { readonly g0: boolean; readonly g1: boolean } {
+    return { g0: this.writer.drcsG0, g1: this.writer.drcsG1 };
+  }
+
   /** Connected to a service or not, as reported by STATUS TERMINAL (p.146). */
   set connected(value: boolean) {
     this.protocol.connected = value;
