@@ -1,5 +1,8 @@
 /** Every `teletel` sub-command, in the order `teletel --help` lists them. */
 import type { Command } from '../command.js';
 import { dumpCommand } from './dump.js';
+import { renderCommand } from './render.js';
+import { textCommand } from './text.js';
+import { viewCommand } from './view.js';
 
-export const COMMANDS: Command[] = [dumpCommand];
+export const COMMANDS: Command[] = [dumpCommand, renderCommand, viewCommand, textCommand];
