@@ -1,8 +1,15 @@
 /**
  * The storage interface services and the gateway use. Asynchronous, so that
- * the SQLite implementation (default, embedded) and a PostgreSQL one are
- * interchangeable without touching services. Owned by the SDK/store work
- * (issue "Service SDK"); the gateway only needs `sessions`.
+ * the SQLite implementation (default, embedded: sqlite.ts) and a PostgreSQL
+ * one are interchangeable without touching services. Nothing here names a
+ * driver, a SQL dialect or a file: those stay in the implementations.
+ *
+ * Durability contract: every write method resolves only once the change is
+ * committed. A service may tell the user "message envoyé" as soon as
+ * `mail.send` resolves: a crash after that point does not lose it.
+ *
+ * Limits on sizes are in limits.ts; breaking one throws a StoreError with
+ * code TELETEL_E_STORE_LIMIT before anything is written.
  */
 
 /** One connection's kiosque record (issue "gateway": service, start, end, bytes, cost). */
@@ -23,10 +30,107 @@ export interface SessionRecord {
 
 export interface SessionLog {
   record(record: SessionRecord): Promise<void>;
+  /** The latest records, newest first. */
   recent(limit: number): Promise<SessionRecord[]>;
 }
 
+/** What an account may do: operators moderate (CHAT kick, ban, delete). */
+export type AccountRole = 'user' | 'operator';
+
+/**
+ * A registered name, shared by every service of the server (a pseudonym in
+ * CHAT, a sender in a mailbox). Names are unique without regard to case:
+ * "Ana" and "ANA" are the same account; `name` keeps the spelling given at
+ * creation.
+ */
+export interface Account {
+  name: string;
+  role: AccountRole;
+  createdAt: Date;
+  /** Last successful `verify`, or null. */
+  lastSeenAt: Date | null;
+}
+
+export interface AccountStore {
+  /**
+   * Registers a name with a password (hashed with scrypt, never stored in
+   * clear). Throws TELETEL_E_ACCOUNT_EXISTS when the name is taken and
+   * TELETEL_E_ACCOUNT_NAME when it is not a valid name (limits.ts).
+   */
+  create(name: string, password: string, options?: { role?: AccountRole }): Promise<Account>;
+  get(name: string): Promise<Account | null>;
+  /**
+   * The account when `password` is right, null otherwise (unknown name or
+   * wrong password take the same time, so a caller cannot tell them apart).
+   */
+  verify(name: string, password: string): Promise<Account | null>;
+  setPassword(name: string, password: string): Promise<void>;
+  setRole(name: string, role: AccountRole): Promise<void>;
+  delete(name: string): Promise<boolean>;
+  /** Accounts in name order. */
+  list(options?: { limit?: number; offset?: number }): Promise<Account[]>;
+}
+
+/**
+ * A message left in a mailbox (a BAL, boîte aux lettres). Mailboxes are
+ * plain keys chosen by the service ("CHAT:ana"); they need no creation.
+ */
+export interface MailMessage {
+  /** Opaque, unique in the store. */
+  id: string;
+  mailbox: string;
+  from: string;
+  subject: string;
+  body: string;
+  sentAt: Date;
+  readAt: Date | null;
+}
+
+export interface NewMailMessage {
+  mailbox: string;
+  from: string;
+  subject?: string;
+  body: string;
+}
+
+export interface MailStore {
+  /** Stores the message; resolves once it is committed (durable). */
+  send(message: NewMailMessage): Promise<MailMessage>;
+  /** Messages of a mailbox, newest first. */
+  list(mailbox: string, options?: { unreadOnly?: boolean; limit?: number; offset?: number }): Promise<MailMessage[]>;
+  get(mailbox: string, id: string): Promise<MailMessage | null>;
+  count(mailbox: string): Promise<{ total: number; unread: number }>;
+  markRead(mailbox: string, id: string): Promise<void>;
+  delete(mailbox: string, id: string): Promise<boolean>;
+}
+
+export interface KeyValueEntry<T = unknown> {
+  key: string;
+  value: T;
+}
+
+/**
+ * A service's own small data: settings, ban lists, form submissions. Values
+ * are JSON (what JSON.stringify keeps); each namespace is separate.
+ */
+export interface KeyValueStore {
+  readonly namespace: string;
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  /** Entries in key order, optionally only those whose key starts with `prefix`. */
+  list<T = unknown>(options?: { prefix?: string; limit?: number; offset?: number }): Promise<KeyValueEntry<T>[]>;
+  /** Adds `by` (default 1) to a numeric value (missing = 0) atomically; returns the new value. */
+  increment(key: string, by?: number): Promise<number>;
+}
+
 export interface Store {
+  /** The gateway's kiosque log. */
   readonly sessions: SessionLog;
+  readonly accounts: AccountStore;
+  readonly mail: MailStore;
+  /** A key-value space; by convention services use their code ("CHAT"). */
+  keyValue(namespace: string): KeyValueStore;
+  /** Waits for pending writes, then releases the storage. Calls made afterwards throw TELETEL_E_STORE_CLOSED. */
   close(): Promise<void>;
 }
