@@ -214,8 +214,8 @@ export class Raster {
           }
         }
       }
-      const [cursorRow, cursorColumn] = this.cursorCell(screen);
-      if (cursorRow !== this.drawnCursorRow || cursorColumn !== this.drawnCursorColumn) {
+      const cursorRow = this.cursorRowOf(screen);
+      if (cursorRow !== this.drawnCursorRow || (cursorRow >= 0 && screen.cursorColumn !== this.drawnCursorColumn)) {
         if (this.drawnCursorRow >= 0) todo[this.drawnCursorRow] = 1;
         if (cursorRow >= 0) todo[cursorRow] = 1;
       }
@@ -238,17 +238,16 @@ export class Raster {
     this.drawnReveal = this.revealMasked;
     this.drawnGlobalMask = screen.globalMask;
     this.drawnDrcsVersion = screen.drcsVersion;
-    [this.drawnCursorRow, this.drawnCursorColumn] = this.cursorCell(screen);
+    this.drawnCursorRow = this.cursorRowOf(screen);
+    this.drawnCursorColumn = screen.cursorColumn;
   }
 
-  /** The cell the cursor is drawn on, or [-1, -1]. */
-  private cursorCell(screen: Screen): [number, number] {
+  /** The row the cursor is drawn on, or -1 when it is not drawn. */
+  private cursorRowOf(screen: Screen): number {
     const row = screen.cursorRow;
     const column = screen.cursorColumn;
-    if (!this.cursor || !screen.cursorVisible || row < 0 || row >= ROWS || column < 1 || column > COLUMNS) {
-      return [-1, -1];
-    }
-    return [row, column];
+    if (!this.cursor || !screen.cursorVisible || row < 0 || row >= ROWS || column < 1 || column > COLUMNS) return -1;
+    return row;
   }
 
   private drawRow(screen: Screen, row: number): void {
