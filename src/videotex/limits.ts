@@ -13,4 +13,8 @@ export const LIMITS = {
   drcsBytesPerShape: 14,
   /** Bytes read in a DRCS header (`US 23 20 20 20 42 49`) before it is given up. */
   drcsHeaderBytes: 8,
+  /** Length groups read in a Photo-Videotex block header; pages use 2–3. */
+  photoLengthBytes: 4,
+  /** Longest picture block skipped (bytes); the corpus's largest is under 10 KB. */
+  photoBlockBytes: 1 << 20,
 } as const;

@@ -32,6 +32,8 @@ export const enum State {
   DRCS_START,
   DRCS_HEADER,
   DRCS_DATA,
+  /** `ESC 70`: a Photo-Videotex picture block header (see Terminal.photoByte). */
+  PHOTO_HEADER,
   COUNT,
 }
 
@@ -59,6 +61,8 @@ export const enum Action {
   DRCS_START,
   DRCS_HEADER,
   DRCS_DATA,
+  PHOTO_START,
+  PHOTO_HEADER,
 }
 
 export const STATE_SHIFT = 7;
@@ -98,6 +102,8 @@ function build(): Uint16Array {
   set(State.ESC_ISO, 0x20, 0x2f, Action.ISO_INTERMEDIATE, State.ESC_ISO);
   set(State.ESC_ISO, 0x30, 0x7e, Action.ISO_FINAL, State.GROUND);
   set(State.ESC_SKIP, 0x20, 0x7f, Action.IGNORE, State.GROUND);
+  set(State.ESC, 0x70, 0x70, Action.PHOTO_START, State.GROUND);
+  set(State.PHOTO_HEADER, 0x20, 0x7f, Action.PHOTO_HEADER, State.PHOTO_HEADER);
 
   // CSI P… I… F (p.94–97).
   set(State.CSI, 0x30, 0x3f, Action.CSI_PARAMETER, State.CSI);

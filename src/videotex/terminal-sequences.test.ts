@@ -1,6 +1,7 @@
 /** CSI, US addressing, SS2/G2 and screen transparency (STUM1B p.88–99). */
 import { describe, expect, it } from 'vitest';
-import { afterClear, cell, cursor } from '../test-support/videotex.js';
+import { afterClear, cell, cursor, hex } from '../test-support/videotex.js';
+import { Terminal } from './terminal.js';
 
 describe('CSI (p.94–97)', () => {
   it('CSI A / B / C / D move by n and stop at the edges without wrapping', () => {
@@ -116,8 +117,14 @@ describe('US addressing (p.96)', () => {
     expect(cell(afterClear('1F 31 32 41'), 12, 1).char).toBe('A');
   });
 
-  it('a legacy US to row 0 or past row 24 is ignored', () => {
+  it('a legacy US past row 24 is ignored', () => {
     expect(afterClear('41 1F 33 30 42').screen.rowText(1)).toBe('AB');
+  });
+
+  it('legacy US 30 30 enters row 0, as period pages use it to clear the service row', () => {
+    const t = afterClear('1F 45 45 1F 30 30 48 49 0A 42');
+    expect(t.screen.rowText(0)).toBe('HI');
+    expect(cell(t, 5, 5).char).toBe('B');
   });
 
   it('a C0 byte inside US aborts it and is executed (p.99)', () => {
@@ -179,5 +186,27 @@ describe('screen transparency (p.99)', () => {
   it('other ISO 2022 sequences are filtered', () => {
     expect(afterClear('41 1B 22 41 42').screen.rowText(1)).toBe('AB');
     expect(afterClear('41 1B 35 41 42').screen.rowText(1)).toBe('AB');
+  });
+});
+
+describe('period page quirks (docs/videotex.md §3, §11)', () => {
+  it('SYN acts as SS2, as most service pages of the corpus use it', () => {
+    expect(afterClear('4D 16 41 61 16 42 65 4E 16 30').screen.rowText(1)).toBe('MàéN°');
+  });
+
+  it('a Photo-Videotex block (ESC 70, header, 5-bit length, data) is skipped whole', () => {
+    // Length 0x61 0x58 = (1 << 5) | 24 = 56 bytes of binary data, including bytes that
+    // would otherwise be ESC 39 7B (ENQROM) or a clear screen.
+    const data = Array(56).fill('9B').map((x, i) => (i % 3 === 1 ? '39' : i % 3 === 2 ? '7B' : x));
+    data[10] = '0C';
+    const out: number[][] = [];
+    const t = new Terminal({ onReply: (b) => out.push(Array.from(b)) });
+    t.write(hex(`0C 41 1B 70 23 40 7F 61 58 ${data.join(' ')} 42`));
+    expect(t.screen.rowText(1)).toBe('AB');
+    expect(out).toEqual([]);
+  });
+
+  it('a Minitel 1B filters ESC 70 and shows what follows', () => {
+    expect(afterClear('41 1B 70 42', { model: 'minitel1b' }).screen.rowText(1)).toBe('AB');
   });
 });

@@ -87,6 +87,10 @@ export class Terminal {
   private drcsHeaderBytes = 0;
   private drcsBytes = 0;
   private readonly drcsShape = new Uint8Array(LIMITS.drcsBytesPerShape);
+  private photoHeaderBytes = 0;
+  private photoLength = 0;
+  /** Bytes of a Photo-Videotex picture block still to skip, before any other processing. */
+  private photoSkip = 0;
 
   constructor(options: TerminalOptions = {}) {
     this.options = {
@@ -170,6 +174,13 @@ export class Terminal {
   write(data: ArrayLike<number>): void {
     const check = this.options.parity === 'check';
     for (let i = 0; i < data.length; i++) {
+      if (this.photoSkip > 0) {
+        // Picture data is binary (JPEG): it must not reach the Protocole filter or the screen.
+        const skip = Math.min(this.photoSkip, data.length - i);
+        this.photoSkip -= skip;
+        i += skip - 1;
+        continue;
+      }
       let b = data[i] & 0xff;
       if (check && !evenParity(b)) b = C0.SUB;
       b &= 0x7f;
@@ -352,6 +363,18 @@ export class Terminal {
       case Action.DRCS_DATA:
         this.drcsData(b);
         return;
+      case Action.PHOTO_START:
+        // A 1B has no photo mode: ESC 70 is filtered like any ESC final, and what follows is text.
+        this.state = State.GROUND;
+        if (this.options.model !== 'minitel1b') {
+          this.photoHeaderBytes = 0;
+          this.photoLength = 0;
+          this.state = State.PHOTO_HEADER;
+        }
+        return;
+      case Action.PHOTO_HEADER:
+        this.photoByte(b);
+        return;
     }
   }
 
@@ -414,7 +437,11 @@ export class Terminal {
         writer.fillToEndOfRow();
         return;
       case C0.SS2:
-        // SS2 is ignored in G1: the next byte is a mosaic (p.90).
+      case C0.SYN:
+        // SS2 is ignored in G1: the next byte is a mosaic (p.90). STUM1B gives SYN no
+        // action, but most service pages of the era (over half of our corpus) send SYN
+        // where they mean SS2, and period emulators honour it; we follow the pages.
+        // Our encoder never sends SYN.
         if (!writer.attributes.mosaic) this.state = State.SS2;
         return;
       case C0.SUB: {
@@ -580,11 +607,14 @@ export class Terminal {
     this.writer.moveTo(row, column);
   }
 
-  /** Legacy `US 3X 3Y`: row XY in decimal, column 1 (p.96). */
+  /**
+   * Legacy `US 3X 3Y`: row XY in decimal, column 1 (p.96). Pages of the era use
+   * `US 30 30` to reach row 0 (then clear it with 40 spaces), so row 00 is accepted.
+   */
   private usLegacyColumnByte(b: number): void {
     if (b < 0x30 || b > 0x39) return;
     const row = (this.usRow - 0x30) * 10 + (b - 0x30);
-    if (row < 1 || row > 24) return;
+    if (row > 24) return;
     this.writer.moveTo(row, 1);
   }
 
@@ -650,6 +680,26 @@ export class Terminal {
     this.drcsShape.fill(0);
     this.screen.drcsVersion++;
     this.screen.markAllDirty();
+  }
+
+  // ---- Photo-Videotex blocks (docs/videotex.md §11) ------------------------------
+
+  /**
+   * Pages for photo terminals embed pictures as `ESC 70`, three header bytes
+   * (`23 40 7F` in every page we have), a length in 5-bit groups (bit 5 set on
+   * all but the last group) and that many bytes of picture data, JPEG included.
+   * We show no picture, but skip the block whole, as reference emulators do,
+   * instead of printing its bytes as garbage.
+   */
+  private photoByte(b: number): void {
+    if (this.photoHeaderBytes < 3) {
+      this.photoHeaderBytes++;
+      return;
+    }
+    this.photoLength = Math.min((this.photoLength << 5) | (b & 0x1f), LIMITS.photoBlockBytes);
+    if (b & 0x20 && ++this.photoHeaderBytes < 3 + LIMITS.photoLengthBytes) return;
+    this.state = State.GROUND;
+    this.photoSkip = this.photoLength;
   }
 
   // ---- SS2: G2 characters and accents (p.88–90) ------------------------------------
