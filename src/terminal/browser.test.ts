@@ -74,10 +74,14 @@ describe.skipIf(!available)('<minitel-terminal> in Chromium', () => {
     return new Promise((resolve) => waiting.push(resolve));
   }
 
-  async function open(path = '/?speed=max', onOpen?: (session: Session) => void): Promise<{ page: Page; session: Session }> {
+  async function open(
+    path = '/?speed=max',
+    onOpen?: (session: Session) => void,
+    pageOptions: Parameters<Browser['newPage']>[0] = {},
+  ): Promise<{ page: Page; session: Session }> {
     waiting = [];
     const sessionPromise = nextSession(onOpen);
-    const page = await browser.newPage();
+    const page = await browser.newPage(pageOptions);
     page.on('pageerror', (error) => console.error('page error:', error));
     await page.goto(server.origin + path);
     const session = await sessionPromise;
@@ -311,6 +315,38 @@ describe.skipIf(!available)('<minitel-terminal> in Chromium', () => {
     expect(changes).toBeGreaterThanOrEqual(2);
     expect(changes).toBeLessThanOrEqual(3);
     await page.close();
+  });
+
+  it('sizes the screen by whole device pixels per Minitel pixel, 320×250 proportions', async () => {
+    // index.html: scale="auto" fills the window, bezel included.
+    const { page } = await open('/?speed=max', undefined, { viewport: { width: 1280, height: 900 } });
+    const auto = await page.evaluate(() => {
+      const element = document.querySelector('minitel-terminal')!;
+      const box = element.canvas.getBoundingClientRect();
+      const bezel = element.shadowRoot!.querySelector('.case')!.getBoundingClientRect();
+      return { width: box.width, height: box.height, bottom: bezel.bottom, right: bezel.right, dpr: devicePixelRatio };
+    });
+    const k = (auto.width * auto.dpr) / 320;
+    expect(Number.isInteger(k)).toBe(true);
+    expect(k).toBeGreaterThanOrEqual(2);
+    expect(auto.height * auto.dpr).toBe(250 * k);
+    expect(auto.right).toBeLessThanOrEqual(1280);
+    expect(auto.bottom).toBeLessThanOrEqual(900);
+    await page.close();
+
+    // scale="3" on a 2× display: 6 device pixels per Minitel pixel, 960×750 CSS pixels.
+    server.pages.set(
+      '/scale.html',
+      `<script type="module" src="/minitel-terminal.js"></script><minitel-terminal scale="3" speed="max" url="${server.socketUrl}"></minitel-terminal>`,
+    );
+    const hiDpi = await open('/scale.html', undefined, { deviceScaleFactor: 2, viewport: { width: 1200, height: 1000 } });
+    const size = await hiDpi.page.evaluate(() => {
+      const canvas = document.querySelector('minitel-terminal')!.canvas;
+      const box = canvas.getBoundingClientRect();
+      return [box.width, box.height, canvas.width, canvas.height];
+    });
+    expect(size).toEqual([960, 750, 320, 250]);
+    await hiDpi.page.close();
   });
 
   it('rings the bell on BEL (p.98)', async () => {
