@@ -1,0 +1,261 @@
+/**
+ * What the user sees between services: the Télétel home page, where a service
+ * code is typed and sent with Envoi (optionally "3615 CODE"), and the Guide.
+ *
+ * Keys at the home page:
+ * - letters, digits, space: typed into the code zone (echoed; the Minitel does
+ *   not echo while connected, p.81);
+ * - Correction (or ←, DEL, BS from PC clients): erases the last character;
+ *   Annulation: clears the zone;
+ * - Envoi (or CR): opens the service, or answers "Service inconnu" on row 0;
+ * - Guide: lists the services (Suite / Retour page through it);
+ * - Sommaire: back to the home page;
+ * - Répétition: the session's cost so far on row 0 (the kiosque meter);
+ * - Connexion/Fin: hangs up.
+ *
+ * In a service, every key goes to the service except Connexion/Fin, which
+ * ends the visit and comes back here; Sommaire goes to the service (the SDK
+ * reads it as "back to the service's summary").
+ */
+import { Terminal } from '../videotex/terminal.js';
+import type { InputEvent } from '../videotex/key-parser.js';
+import type { Service } from '../sdk/service.js';
+import { decoderModelOf } from './capabilities.js';
+import { HOME_SERVICE } from './metrics.js';
+import { formatCost, formatDuration } from './kiosque.js';
+import {
+  GUIDE_INPUT,
+  HOME_INPUT,
+  INPUT_LENGTH,
+  guidePage,
+  guidePages,
+  homePage,
+  inputEcho,
+  rowZeroMessage,
+} from './pages.js';
+import type { Session } from './session.js';
+import { Visit } from './visit.js';
+
+/** PRO1 RESET (p.145): back to standard modes after a service (roll, lowercase, extended keyboard, Mixte). */
+const RESET = Uint8Array.of(0x1b, 0x39, 0x7f);
+const TYPABLE = /^[A-Za-z0-9 ]$/;
+const DEL = 0x7f;
+const BS = 0x08;
+
+const enum Page {
+  NONE,
+  HOME,
+  GUIDE,
+  VISIT,
+  STOPPED,
+}
+
+export class Router {
+  private page = Page.NONE;
+  /** The router's own screen (home, guide); dropped during a visit. */
+  private screen: Terminal | undefined;
+  private typed = '';
+  private guideIndex = 0;
+  private visit: Visit | undefined;
+
+  constructor(private readonly session: Session) {}
+
+  /** First page: the home page, or the service asked for in the URL. */
+  start(serviceCode?: string): void {
+    if (serviceCode !== undefined && serviceCode !== '') {
+      const service = this.session.host.directory.find(serviceCode);
+      if (service !== undefined) {
+        this.enter(service);
+        return;
+      }
+      this.showHome('Service inconnu');
+      return;
+    }
+    this.showHome();
+  }
+
+  input(event: InputEvent): void {
+    switch (this.page) {
+      case Page.VISIT:
+        if (event.type === 'function' && event.name === 'ConnexionFin') this.leave('user left');
+        else this.visit?.deliver(event);
+        return;
+      case Page.HOME:
+      case Page.GUIDE:
+        this.pageInput(event);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** The session is ending: the visit, if any, is closed and billed. */
+  stop(): void {
+    if (this.page === Page.STOPPED) return;
+    if (this.visit !== undefined) this.closeVisit('hang-up');
+    this.page = Page.STOPPED;
+    this.screen = undefined;
+  }
+
+  private pageInput(event: InputEvent): void {
+    if (event.type === 'char') {
+      if (TYPABLE.test(event.char) && this.typed.length < INPUT_LENGTH) this.setInput(this.typed + event.char.toUpperCase());
+      return;
+    }
+    if (event.type === 'cursor' && event.name === 'Left') return this.setInput(this.typed.slice(0, -1));
+    if (event.type === 'control' && (event.code === DEL || event.code === BS)) return this.setInput(this.typed.slice(0, -1));
+    if (event.type !== 'function') return;
+    switch (event.name) {
+      case 'Envoi':
+        return this.submit();
+      case 'Correction':
+        return this.setInput(this.typed.slice(0, -1));
+      case 'Annulation':
+        return this.setInput('');
+      case 'Guide':
+        this.guideIndex = 0;
+        return this.showGuide();
+      case 'Suite':
+      case 'Retour':
+        if (this.page !== Page.GUIDE) return;
+        return this.turnGuidePage(event.name === 'Suite' ? 1 : -1);
+      case 'Sommaire':
+        this.typed = '';
+        return this.showHome();
+      case 'Repetition':
+        return this.message(this.session.kiosque.describe(Date.now()));
+      case 'ConnexionFin':
+        this.session.hangUp('user hung up', 'Au revoir');
+        return;
+    }
+  }
+
+  private submit(): void {
+    const typed = this.typed.trim();
+    if (typed === '') {
+      this.message('Tapez un code de service puis Envoi');
+      return;
+    }
+    const service = this.session.host.directory.find(typed);
+    this.typed = '';
+    if (service === undefined) {
+      this.redrawInput();
+      this.message('Service inconnu');
+      return;
+    }
+    this.enter(service);
+  }
+
+  private enter(service: Service): void {
+    const session = this.session;
+    const visit = new Visit(session);
+    this.visit = visit;
+    this.page = Page.VISIT;
+    this.screen = undefined;
+    session.kiosque.enter(service.code, service.tariff, Date.now());
+    this.moveMetric(service.code);
+    session.host.log.info({ session: session.id, service: service.code }, 'service entered');
+    session.show(visit.wanted);
+    const context = session.host.context;
+    let run: Promise<void>;
+    try {
+      run = Promise.resolve(service.run(visit, context));
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    run.then(
+      () => {
+        if (this.visit === visit) this.leave('service ended');
+      },
+      (error: unknown) => {
+        if (this.visit !== visit) return; // failures after the user left are the service's business
+        session.host.log.error({ session: session.id, service: service.code, err: error }, 'service failed');
+        this.leave('service failed', 'Service momentanément indisponible');
+      },
+    );
+  }
+
+  /** Back to the home page from a visit. */
+  private leave(reason: string, note?: string): void {
+    const record = this.closeVisit(reason);
+    // The service may have changed modes (roll, lowercase, keyboard, Mixte): standard again.
+    this.session.sendCommand(RESET);
+    let message = note;
+    if (message === undefined && record !== undefined && record.cost > 0) {
+      message = `Coût : ${formatCost(record.cost, record.currency)} (${formatDuration(record.end.getTime() - record.start.getTime())})`;
+    }
+    this.typed = '';
+    this.showHome(message);
+  }
+
+  private closeVisit(reason: string): ReturnType<Session['kiosque']['leave']> {
+    const visit = this.visit;
+    if (visit === undefined) return undefined;
+    this.visit = undefined;
+    visit.close(reason);
+    this.session.host.log.info({ session: this.session.id, reason }, 'service left');
+    this.moveMetric(HOME_SERVICE);
+    const record = this.session.kiosque.leave(Date.now());
+    if (record !== undefined) this.session.record(record);
+    return record;
+  }
+
+  private moveMetric(to: string): void {
+    const session = this.session;
+    session.host.metrics.moved(session.transport, session.metricService, to);
+    session.metricService = to;
+  }
+
+  private freshScreen(): Terminal {
+    const screen = new Terminal({ model: decoderModelOf(this.session.capabilities) });
+    this.screen = screen;
+    return screen;
+  }
+
+  private showHome(message?: string): void {
+    this.page = Page.HOME;
+    const screen = this.freshScreen();
+    const services = this.session.host.directory.list();
+    screen.write(homePage(this.typed, services[0]?.code));
+    if (message !== undefined) screen.write(rowZeroMessage(message));
+    this.session.show(screen);
+  }
+
+  private showGuide(): void {
+    this.page = Page.GUIDE;
+    const screen = this.freshScreen();
+    screen.write(guidePage(this.session.host.directory.list(), this.guideIndex, this.typed));
+    this.session.show(screen);
+  }
+
+  private turnGuidePage(step: number): void {
+    const pages = guidePages(this.session.host.directory.size);
+    const next = Math.min(pages - 1, Math.max(0, this.guideIndex + step));
+    if (next === this.guideIndex) return;
+    this.guideIndex = next;
+    this.showGuide();
+  }
+
+  private setInput(input: string): void {
+    if (input === this.typed) return;
+    this.typed = input;
+    this.redrawInput();
+  }
+
+  /** Echo: the zone redrawn in the wanted screen; the diff sends only the cells that changed. */
+  private redrawInput(): void {
+    const screen = this.screen;
+    if (screen === undefined) return;
+    // A key clears the last row-0 message, as on Télétel.
+    screen.write(rowZeroMessage(''));
+    screen.write(inputEcho(this.page === Page.GUIDE ? GUIDE_INPUT : HOME_INPUT, this.typed));
+    this.session.show(screen);
+  }
+
+  private message(text: string): void {
+    const screen = this.screen;
+    if (screen === undefined) return;
+    screen.write(rowZeroMessage(text));
+    this.session.show(screen);
+  }
+}

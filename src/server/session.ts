@@ -1,0 +1,357 @@
+/**
+ * One terminal's connection, whatever carries it: the input parser, the
+ * mirror, the line pacer, the ENQROM probe, the limits that apply to one
+ * client, and the router that decides what the user sees.
+ *
+ * Transports (websocket.ts, tcp.ts, serial.ts) own the socket and hand bytes
+ * to `receive`; the session writes back through its Connection.
+ */
+import type { Logger } from 'pino';
+import { KeyParser, parseEnqrom, type InputEvent } from '../videotex/key-parser.js';
+import { Terminal } from '../videotex/terminal.js';
+import type { TerminalCapabilities } from '../sdk/link.js';
+import type { ServiceContext } from '../sdk/service.js';
+import type { Store } from '../store/store.js';
+import { capabilitiesOf, ENQROM_REQUEST } from './capabilities.js';
+import type { ServiceDirectory } from './directory.js';
+import { KiosqueMeter } from './kiosque.js';
+import type { ServerLimits } from './limits.js';
+import { HOME_SERVICE, type GatewayMetrics, type TransportName } from './metrics.js';
+import { LinePacer, type DiffEncoder, type PacerSink } from './pacer.js';
+import { rowZeroMessage } from './pages.js';
+import { Router } from './router.js';
+import type { TimerWheel } from './wheel.js';
+
+/** A transport's side of a session. */
+export interface Connection {
+  readonly transport: TransportName;
+  /** Remote IP, or the serial device path. */
+  readonly address: string;
+  /** Sends bytes now, unpaced. */
+  write(bytes: Uint8Array): void;
+  /** Bytes written that the client has not taken yet. */
+  bufferedBytes(): number;
+  /** Closes once what was written has gone; idempotent. */
+  close(): void;
+  /** Drops the connection at once; idempotent. */
+  destroy(): void;
+}
+
+/** What every session of a gateway shares. */
+export interface SessionHost {
+  readonly wheel: TimerWheel;
+  readonly encode: DiffEncoder;
+  readonly limits: ServerLimits;
+  readonly log: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly store: Store;
+  readonly directory: ServiceDirectory;
+  readonly context: ServiceContext;
+  /** Called once, when the session is over. */
+  sessionEnded(session: Session): void;
+}
+
+export interface SessionOptions {
+  /** Line speed for pacing, in baud (0 = unthrottled). */
+  speed: number;
+  /** Known capabilities (the serial transport probes its own); otherwise ENQROM is sent. */
+  capabilities?: TerminalCapabilities;
+  /** Open this service at once (`/?url=CODE`, `/CODE/ws`). */
+  serviceCode?: string;
+}
+
+const enum Phase {
+  PROBING,
+  RUNNING,
+  ENDING,
+  ENDED,
+}
+
+/** CR is the ⏎ key; PC clients press it for Envoi, so it is read as Envoi (MiniPavi does the same). */
+const ENVOI: InputEvent = Object.freeze({ type: 'function', name: 'Envoi' });
+
+let sequence = 0;
+
+/** A short id, unique in this process and unlikely to repeat across restarts. */
+function newId(): string {
+  sequence = (sequence + 1) % 0x1000000;
+  return `${Date.now().toString(36)}-${sequence.toString(36)}`;
+}
+
+export class Session implements PacerSink {
+  readonly id = newId();
+  readonly startedAt = Date.now();
+  readonly mirror: Terminal;
+  readonly pacer: LinePacer;
+  readonly kiosque: KiosqueMeter;
+  readonly router: Router;
+  capabilities: TerminalCapabilities;
+  bytesIn = 0;
+  /** Wall-clock time of the last key (not of status replies). */
+  lastKeyAt = this.startedAt;
+  /** The service code shown in metrics ('-' on the home page). */
+  metricService: string = HOME_SERVICE;
+
+  private readonly parser = new KeyParser();
+  private phase = Phase.PROBING;
+  private probeTimer: NodeJS.Timeout | undefined;
+  private idleWarned = false;
+  private tokens: number;
+  private tokensAt = this.startedAt;
+  private droppedLogged = false;
+
+  constructor(
+    readonly host: SessionHost,
+    readonly connection: Connection,
+    private readonly options: SessionOptions,
+  ) {
+    const limits = host.limits;
+    this.tokens = limits.inputBurstBytes;
+    // The mirror decodes as a Minitel 2 until the probe says otherwise: a superset, and only
+    // diffs of a wanted screen of the right model are ever sent, so it never shows more.
+    this.mirror = new Terminal({ model: 'minitel2' });
+    this.capabilities = options.capabilities ?? capabilitiesOf(null, options.speed);
+    this.pacer = new LinePacer(this.mirror, host.encode, this, host.wheel, options.speed, limits.outputHighWaterBytes, limits.commandQueueBytes);
+    this.kiosque = new KiosqueMeter(this.id, connection.transport, connection.address, this.startedAt, this);
+    this.router = new Router(this);
+  }
+
+  get transport(): TransportName {
+    return this.connection.transport;
+  }
+
+  get address(): string {
+    return this.connection.address;
+  }
+
+  get bytesOut(): number {
+    return this.pacer.bytesSent;
+  }
+
+  get ended(): boolean {
+    return this.phase >= Phase.ENDING;
+  }
+
+  /** Starts the session: the ENQROM probe, then the home page (or the service asked for). */
+  start(): void {
+    this.host.metrics.sessionStarted(this.transport);
+    this.host.metrics.moved(this.transport, null, this.metricService);
+    this.host.log.info({ session: this.id, transport: this.transport, address: this.address }, 'session started');
+    if (this.options.capabilities !== undefined) {
+      this.run();
+      return;
+    }
+    this.pacer.sendCommand(ENQROM_REQUEST);
+    this.probeTimer = setTimeout(() => this.probed(null), this.host.limits.enqromTimeoutMs);
+  }
+
+  /** Bytes from the terminal. */
+  receive(chunk: Uint8Array): void {
+    if (this.phase >= Phase.ENDING || chunk.length === 0) return;
+    this.bytesIn += chunk.length;
+    this.host.metrics.bytesIn(this.transport, chunk.length);
+    if (!this.takeTokens(chunk.length)) return;
+    let events: InputEvent[];
+    try {
+      events = this.parser.push(chunk);
+    } catch (error) {
+      // The parser is total and should never throw; if it does, only this session pays.
+      this.fail('input parser failed', error);
+      return;
+    }
+    for (const event of events) {
+      if (this.phase >= Phase.ENDING) return;
+      this.dispatch(event.type === 'enter' ? ENVOI : event);
+    }
+  }
+
+  /** What the router asks the line to show. */
+  show(wanted: Terminal): void {
+    this.pacer.source = wanted;
+    this.pacer.update();
+  }
+
+  /** Ends the session: the reason on row 0, then the socket closes. */
+  hangUp(reason: string, message?: string): void {
+    void this.end(reason, message);
+  }
+
+  /** The transport lost its connection (the client left, or the network failed). */
+  connectionLost(reason: string): void {
+    if (this.phase === Phase.ENDED) return;
+    this.phase = Phase.ENDING;
+    this.finish(reason);
+  }
+
+  /** Called about once a second by the gateway: idle, session length, slow readers. */
+  housekeeping(now: number, monotonicNow: number): void {
+    if (this.phase !== Phase.RUNNING) return;
+    const limits = this.host.limits;
+    const buffered = this.connection.bufferedBytes();
+    if (buffered > limits.outputBufferBytes) {
+      this.host.metrics.rejectedConnection('slow-reader');
+      this.host.log.warn({ session: this.id, buffered }, 'slow reader: output buffer full, session dropped');
+      this.drop('slow reader');
+      return;
+    }
+    const blockedSince = this.pacer.blockedSince;
+    if (blockedSince !== 0 && monotonicNow - blockedSince > limits.slowReaderTimeoutMs) {
+      this.host.metrics.rejectedConnection('slow-reader');
+      this.host.log.warn({ session: this.id, buffered }, 'slow reader: no output taken, session dropped');
+      this.drop('slow reader');
+      return;
+    }
+    if (limits.maxSessionMs > 0 && now - this.startedAt >= limits.maxSessionMs) {
+      this.hangUp('session length limit', 'Durée maximale atteinte. Au revoir');
+      return;
+    }
+    if (limits.idleTimeoutMs > 0) {
+      const idle = now - this.lastKeyAt;
+      if (idle >= limits.idleTimeoutMs) {
+        this.hangUp('idle', 'Déconnexion : pas d\'activité. Au revoir');
+      } else if (!this.idleWarned && limits.idleWarningMs > 0 && idle >= limits.idleTimeoutMs - limits.idleWarningMs) {
+        this.idleWarned = true;
+        const seconds = Math.ceil((limits.idleTimeoutMs - idle) / 1000);
+        this.notify(`Sans action, déconnexion dans ${seconds} s`);
+      }
+    }
+  }
+
+  /** A message on row 0, in order with the screen updates. */
+  notify(text: string): void {
+    this.sendCommand(rowZeroMessage(text));
+  }
+
+  sendCommand(bytes: Uint8Array): void {
+    try {
+      this.pacer.sendCommand(bytes);
+    } catch (error) {
+      this.host.log.warn({ session: this.id, err: error }, 'command dropped');
+    }
+  }
+
+  // ---- PacerSink ----------------------------------------------------------------
+
+  writeLine(bytes: Uint8Array): void {
+    this.host.metrics.bytesOut(this.transport, bytes.length);
+    this.connection.write(bytes);
+  }
+
+  bufferedBytes(): number {
+    return this.connection.bufferedBytes();
+  }
+
+  onDiffSent(_bytes: number, lagMs: number): void {
+    this.host.metrics.pacerLag(lagMs);
+  }
+
+  onPacerError(error: unknown): void {
+    this.fail('screen encoder failed', error);
+  }
+
+  // ---- inside ---------------------------------------------------------------------
+
+  private dispatch(event: InputEvent): void {
+    if (event.type !== 'status' && event.type !== 'reply') {
+      this.lastKeyAt = Date.now();
+      this.idleWarned = false;
+    }
+    if (this.phase === Phase.PROBING) {
+      if (event.type === 'reply') {
+        const info = parseEnqrom(event.bytes);
+        if (info !== null) this.probed(info);
+      }
+      // Keys typed before the first page are dropped, as on a Minitel still connecting.
+      return;
+    }
+    this.router.input(event);
+  }
+
+  private probed(info: ReturnType<typeof parseEnqrom>): void {
+    if (this.phase !== Phase.PROBING) return;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    this.capabilities = capabilitiesOf(info, this.options.speed);
+    this.host.log.debug({ session: this.id, capabilities: this.capabilities }, info ? 'terminal identified' : 'no ENQROM reply: Minitel 1B profile');
+    this.run();
+  }
+
+  private run(): void {
+    this.phase = Phase.RUNNING;
+    this.router.start(this.options.serviceCode);
+  }
+
+  /** Token bucket: false when the chunk is over the session's input rate (it is dropped). */
+  private takeTokens(n: number): boolean {
+    const limits = this.host.limits;
+    const now = Date.now();
+    this.tokens = Math.min(limits.inputBurstBytes, this.tokens + ((now - this.tokensAt) * limits.inputBytesPerSecond) / 1000);
+    this.tokensAt = now;
+    if (n <= this.tokens) {
+      this.tokens -= n;
+      this.droppedLogged = false;
+      return true;
+    }
+    this.host.metrics.inputDropped(this.transport, n);
+    if (!this.droppedLogged) {
+      this.droppedLogged = true;
+      this.host.log.warn({ session: this.id, bytes: n }, 'input over the rate limit: dropped');
+    }
+    return false;
+  }
+
+  private async end(reason: string, message?: string): Promise<void> {
+    if (this.phase >= Phase.ENDING) return;
+    this.phase = Phase.ENDING;
+    clearTimeout(this.probeTimer);
+    this.router.stop();
+    if (message !== undefined) {
+      this.notify(message);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        this.pacer.drained(),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, this.host.limits.shutdownGraceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
+    this.finish(reason);
+    this.connection.close();
+  }
+
+  private drop(reason: string): void {
+    if (this.phase === Phase.ENDED) return;
+    this.phase = Phase.ENDING;
+    this.finish(reason);
+    this.connection.destroy();
+  }
+
+  private fail(what: string, error: unknown): void {
+    this.host.log.error({ session: this.id, err: error }, what);
+    this.drop(what);
+  }
+
+  private finish(reason: string): void {
+    if (this.phase === Phase.ENDED) return;
+    this.phase = Phase.ENDED;
+    clearTimeout(this.probeTimer);
+    this.router.stop();
+    this.pacer.close();
+    this.host.metrics.moved(this.transport, this.metricService, null);
+    const record = this.kiosque.close(Date.now());
+    if (record) this.record(record);
+    this.host.log.info(
+      { session: this.id, reason, bytesIn: this.bytesIn, bytesOut: this.bytesOut, seconds: Math.round((Date.now() - this.startedAt) / 1000) },
+      'session ended',
+    );
+    this.host.sessionEnded(this);
+  }
+
+  /** Stores a kiosque record; a store failure is logged, never fatal. */
+  record(record: Parameters<Store['sessions']['record']>[0]): void {
+    this.host.store.sessions.record(record).catch((error: unknown) => {
+      this.host.log.warn({ session: this.id, err: error }, 'kiosque record not stored');
+    });
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * A service visit: the TerminalLink (src/sdk/link.ts) a service runs on. It
+ * is a child of the session: its own `wanted` terminal and listeners, the
+ * session's line and mirror. Its `closed` signal aborts when the user leaves
+ * the service (Connexion/Fin) or hangs up; after that it is inert, so a
+ * service finishing late cannot draw over the home page.
+ */
+import { Terminal } from '../videotex/terminal.js';
+import type { InputEvent } from '../videotex/key-parser.js';
+import type { Screen } from '../videotex/screen.js';
+import type { TerminalCapabilities, TerminalLink } from '../sdk/link.js';
+import { decoderModelOf } from './capabilities.js';
+import type { Session } from './session.js';
+
+type Listener = (event: InputEvent) => void;
+
+export class Visit implements TerminalLink {
+  readonly wanted: Terminal;
+  private readonly controller = new AbortController();
+  private listeners: Listener[] = [];
+
+  constructor(private readonly session: Session) {
+    this.wanted = new Terminal({ model: decoderModelOf(session.capabilities) });
+  }
+
+  get id(): string {
+    return this.session.id;
+  }
+
+  get transport(): 'websocket' | 'tcp' | 'serial' {
+    return this.session.transport;
+  }
+
+  get address(): string {
+    return this.session.address;
+  }
+
+  get capabilities(): TerminalCapabilities {
+    return this.session.capabilities;
+  }
+
+  get mirror(): Screen {
+    return this.session.mirror.screen;
+  }
+
+  get closed(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get active(): boolean {
+    return !this.controller.signal.aborted;
+  }
+
+  update(): void {
+    if (this.active) this.session.pacer.update();
+  }
+
+  sendCommand(bytes: Uint8Array): void {
+    if (this.active) this.session.pacer.sendCommand(bytes);
+  }
+
+  drained(): Promise<void> {
+    return this.active ? this.session.pacer.drained() : Promise.resolve();
+  }
+
+  onInput(listener: Listener): () => void {
+    if (!this.active) return () => {};
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  hangUp(reason?: string): void {
+    if (!this.active) return;
+    this.session.hangUp(`service hung up${reason ? `: ${reason}` : ''}`, reason ?? 'Au revoir');
+  }
+
+  /** An input event for the service; a listener that throws is the service's bug, logged. */
+  deliver(event: InputEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.session.host.log.error({ session: this.session.id, err: error }, 'service input listener threw');
+      }
+    }
+  }
+
+  /** The visit is over: the service's `closed` aborts and the link goes inert. */
+  close(reason: string): void {
+    if (!this.active) return;
+    this.listeners = [];
+    this.controller.abort(new Error(reason));
+  }
+}
