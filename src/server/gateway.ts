@@ -1,0 +1,228 @@
+/**
+ * The gateway: HTTP + WebSocket on one port, raw TCP/telnet on another, a
+ * Minitel on a serial line, all feeding sessions (session.ts) that route to
+ * services. It owns what sessions share: the timer wheel, the limits, the
+ * metrics, the store, the service directory.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { encodeDiff } from '../videotex/encode.js';
+import type { Service, ServiceContext, ServiceLogger } from '../sdk/service.js';
+import type { Store } from '../store/store.js';
+import type { ServerConfig } from './config.js';
+import { ServiceDirectory } from './directory.js';
+import { createHttpHandler } from './http.js';
+import type { ServerLimits } from './limits.js';
+import { GatewayMetrics } from './metrics.js';
+import type { DiffEncoder } from './pacer.js';
+import { Session, type Connection, type SessionHost, type SessionOptions } from './session.js';
+import type { SessionFactory } from './transports/factory.js';
+import { SerialTransport } from './transports/serial.js';
+import { listenError, TcpTransport } from './transports/tcp.js';
+import { WebSocketTransport } from './transports/websocket.js';
+import { TimerWheel } from './wheel.js';
+
+export interface GatewayOptions {
+  config: ServerConfig;
+  /** The services offered (the built-ins from src/services by default; tests bring their own). */
+  services: readonly Service[];
+  store: Store;
+  log: Logger;
+  /** Screen diff encoder (src/videotex/encode.ts by default). */
+  encode?: DiffEncoder;
+  /** Node process metrics on /metrics (default on; tests running many gateways turn them off). */
+  processMetrics?: boolean;
+}
+
+export interface GatewayAddress {
+  host: string;
+  port: number;
+  tcpPort: number | null;
+}
+
+/** Goodbye on row 0 when the server stops. */
+const SHUTDOWN_MESSAGE = 'Serveur en maintenance. A bientôt';
+
+export class Gateway implements SessionHost, SessionFactory {
+  readonly wheel = new TimerWheel();
+  readonly encode: DiffEncoder;
+  readonly limits: ServerLimits;
+  readonly log: Logger;
+  readonly metrics: GatewayMetrics;
+  readonly store: Store;
+  readonly directory: ServiceDirectory;
+  readonly context: ServiceContext;
+  readonly startedAt = Date.now();
+  stopping = false;
+
+  private readonly sessions = new Set<Session>();
+  private readonly perAddress = new Map<string, number>();
+  private readonly http: HttpServer;
+  private readonly websocket: WebSocketTransport;
+  private tcp: TcpTransport | undefined;
+  private serial: SerialTransport | undefined;
+  private housekeepingTimer: NodeJS.Timeout | undefined;
+  private lastPing = 0;
+  private address: GatewayAddress | undefined;
+  private emptied: (() => void) | undefined;
+
+  constructor(private readonly options: GatewayOptions) {
+    const { config } = options;
+    this.limits = config.limits;
+    this.log = options.log;
+    this.store = options.store;
+    this.encode = options.encode ?? ((from, to) => encodeDiff(from, to));
+    this.metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
+    this.directory = new ServiceDirectory(options.services);
+    const directory = this.directory;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the /health getters
+    const gateway = this;
+    this.context = { store: options.store, log: serviceLogger(options.log), services: () => directory.list() };
+    this.http = createServer(
+      createHttpHandler({
+        publicDir: config.publicDir,
+        metrics: this.metrics,
+        status: {
+          get stopping() {
+            return gateway.stopping;
+          },
+          get sessions() {
+            return gateway.sessions.size;
+          },
+          startedAt: this.startedAt,
+        },
+        log: this.log,
+        tcpPort: () => this.address?.tcpPort ?? null,
+      }),
+    );
+    // A request (and a WebSocket upgrade) must arrive whole within the handshake timeout (slowloris).
+    this.http.headersTimeout = this.limits.handshakeTimeoutMs;
+    this.http.requestTimeout = this.limits.handshakeTimeoutMs;
+    this.http.maxHeadersCount = 64;
+    this.websocket = new WebSocketTransport(this.http, this, config.websocketSpeed);
+  }
+
+  /** Open sessions. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Listens on every configured port and opens the serial line. */
+  async start(): Promise<GatewayAddress> {
+    const { config } = this.options;
+    const port = await new Promise<number>((resolve, reject) => {
+      const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, config.port, config.host, '--port'));
+      this.http.once('error', onError);
+      this.http.listen(config.port, config.host, () => {
+        this.http.off('error', onError);
+        const address = this.http.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : config.port);
+      });
+    });
+    let tcpPort: number | null = null;
+    try {
+      if (config.tcpPort !== null) {
+        this.tcp = new TcpTransport(this, config.tcpSpeed);
+        tcpPort = await this.tcp.listen(config.tcpPort, config.host);
+      }
+      if (config.serial !== null) {
+        this.serial = new SerialTransport(this, { path: config.serial, speed: config.serialSpeed, framing: config.serialFraming }, this.log);
+        await this.serial.start();
+      }
+    } catch (error) {
+      await this.closeListeners();
+      throw error;
+    }
+    const period = Math.max(50, Math.min(1000, this.limits.slowReaderTimeoutMs / 4, this.limits.pingIntervalMs / 2));
+    this.housekeepingTimer = setInterval(() => this.housekeeping(), period);
+    this.housekeepingTimer.unref();
+    this.address = { host: config.host, port, tcpPort };
+    this.log.info({ host: config.host, port, tcpPort, serial: config.serial, services: this.directory.size }, 'teletel gateway listening');
+    return this.address;
+  }
+
+  /**
+   * Stops: no new connections, a goodbye on row 0 of every session, sockets
+   * closed once it is shown (at most `shutdownGraceMs`), then the store.
+   */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.log.info({ sessions: this.sessions.size }, 'shutting down');
+    clearInterval(this.housekeepingTimer);
+    const allEnded = new Promise<void>((resolve) => {
+      if (this.sessions.size === 0) resolve();
+      else this.emptied = resolve;
+    });
+    for (const session of [...this.sessions]) session.hangUp('shutdown', SHUTDOWN_MESSAGE);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([allEnded, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.limits.shutdownGraceMs + 500)))]);
+    clearTimeout(timer);
+    for (const session of [...this.sessions]) session.connectionLost('shutdown');
+    await this.closeListeners();
+    this.wheel.stop();
+    try {
+      await this.store.close();
+    } catch (error) {
+      this.log.error({ err: error }, 'store did not close cleanly');
+    }
+    this.log.info('stopped');
+  }
+
+  // ---- SessionFactory --------------------------------------------------------------
+
+  admit(address: string): string | null {
+    let reason: string | null = null;
+    if (this.stopping) reason = 'stopping';
+    else if (this.sessions.size >= this.limits.maxSessions) reason = 'max-sessions';
+    else if ((this.perAddress.get(address) ?? 0) >= this.limits.maxSessionsPerAddress) reason = 'max-sessions-per-address';
+    if (reason !== null) this.metrics.rejectedConnection(reason);
+    return reason;
+  }
+
+  open(connection: Connection, options: SessionOptions): Session {
+    const session = new Session(this, connection, options);
+    this.sessions.add(session);
+    this.perAddress.set(connection.address, (this.perAddress.get(connection.address) ?? 0) + 1);
+    session.start();
+    return session;
+  }
+
+  // ---- SessionHost -------------------------------------------------------------------
+
+  sessionEnded(session: Session): void {
+    if (!this.sessions.delete(session)) return;
+    const n = (this.perAddress.get(session.address) ?? 1) - 1;
+    if (n <= 0) this.perAddress.delete(session.address);
+    else this.perAddress.set(session.address, n);
+    if (this.sessions.size === 0) this.emptied?.();
+  }
+
+  private housekeeping(): void {
+    const now = Date.now();
+    const monotonic = performance.now();
+    for (const session of this.sessions) session.housekeeping(now, monotonic);
+    if (monotonic - this.lastPing >= this.limits.pingIntervalMs) {
+      this.lastPing = monotonic;
+      this.websocket.pingAll();
+    }
+  }
+
+  private async closeListeners(): Promise<void> {
+    this.websocket.close();
+    await this.tcp?.close();
+    await this.serial?.close();
+    this.http.closeAllConnections();
+    await new Promise<void>((resolve) => this.http.close(() => resolve()));
+  }
+}
+
+/** The service-facing logger: structured lines through the gateway's pino logger. */
+function serviceLogger(log: Logger): ServiceLogger {
+  const child = log.child({ component: 'service' });
+  return {
+    info: (message, fields) => child.info(fields ?? {}, message),
+    warn: (message, fields) => child.warn(fields ?? {}, message),
+    error: (message, fields) => child.error(fields ?? {}, message),
+  };
+}

@@ -1,0 +1,225 @@
+/**
+ * WebSocket sessions (`ws`), on the HTTP port:
+ * - `/ws` opens the home page; `/ws?url=CODE` or `/?url=CODE` (MiniPavi style)
+ *   and `/CODE/ws` (pynitel style) open that service directly;
+ * - `?speed=BAUD` paces the session (default `websocketSpeed`, 0 = unthrottled:
+ *   a browser emulator paces its own display, and pacing twice only adds delay);
+ * - text frames carry one byte per character (Latin-1: each UTF-16 code unit
+ *   is a byte; the text is never read as UTF-8 bytes) and binary frames carry
+ *   bytes; replies use the type of the client's last frame, text until it
+ *   sends binary;
+ * - any subprotocol offered (`tty`, `arduino`, …) is accepted: the first is echoed;
+ * - ping every `pingIntervalMs`; a client that missed the last pong is dropped;
+ * - a frame over `maxFrameBytes` is refused from its header by `ws` (close
+ *   1009) before any of it is buffered; invalid UTF-8 in a text frame closes
+ *   with 1007. Either ends that session only.
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { Connection, Session } from '../session.js';
+import type { SessionFactory } from './factory.js';
+
+/** What a WebSocket URL asks for. */
+export interface WebSocketRoute {
+  serviceCode?: string;
+  speed?: number;
+}
+
+const SERVICE_PATH = /^\/([A-Za-z0-9]{1,16})\/ws\/?$/;
+const CODE = /^[A-Za-z0-9 ]{1,24}$/;
+
+/** The route for an upgrade request, or undefined when the path is not a WebSocket endpoint. */
+export function routeOf(url: string | undefined): WebSocketRoute | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url ?? '/', 'http://localhost');
+  } catch {
+    return undefined;
+  }
+  const route: WebSocketRoute = {};
+  const match = SERVICE_PATH.exec(parsed.pathname);
+  if (match) route.serviceCode = match[1];
+  else if (parsed.pathname !== '/ws' && parsed.pathname !== '/ws/' && parsed.pathname !== '/') return undefined;
+  const code = parsed.searchParams.get('url') ?? parsed.searchParams.get('code');
+  if (route.serviceCode === undefined && code !== null && CODE.test(code)) route.serviceCode = code;
+  const speed = parsed.searchParams.get('speed');
+  if (speed !== null && /^\d{1,6}$/.test(speed)) {
+    const n = Number(speed);
+    if (n === 0 || (n >= 50 && n <= 115_200)) route.speed = n;
+  }
+  return route;
+}
+
+/**
+ * The bytes of a text message: each character is one byte (Latin-1). `ws`
+ * has already checked the UTF-8 of the frame; a character above U+00FF is not
+ * a byte and is dropped.
+ */
+export function bytesOfText(data: Buffer): Uint8Array {
+  let ascii = true;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return data;
+  const text = data.toString('utf8');
+  const out = new Uint8Array(text.length);
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 0xff) out[n++] = c;
+  }
+  return out.subarray(0, n);
+}
+
+/** Bytes as a text message: one character per byte (7-bit output is plain ASCII already). */
+export function textOfBytes(bytes: Uint8Array): Buffer | string {
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] >= 0x80) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  }
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+function rawBytes(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+export class WebSocketConnection implements Connection {
+  readonly transport = 'websocket' as const;
+  /** Replies go as binary frames once the client sends binary. */
+  binary = false;
+  /** A pong (or any message) came since the last ping. */
+  alive = true;
+  session: Session | undefined;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly address: string,
+  ) {}
+
+  write(bytes: Uint8Array): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.binary) this.socket.send(bytes, { binary: true });
+    else this.socket.send(textOfBytes(bytes), { binary: false });
+  }
+
+  bufferedBytes(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  close(): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000, 'Au revoir');
+    // A client that never answers the close frame is cut after the grace period.
+    const timer = setTimeout(() => this.socket.terminate(), 5000);
+    timer.unref();
+  }
+
+  destroy(): void {
+    this.socket.terminate();
+  }
+
+  /** Called by the gateway every ping interval. */
+  ping(): void {
+    if (!this.alive) {
+      this.session?.connectionLost('no pong');
+      this.socket.terminate();
+      return;
+    }
+    this.alive = false;
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.ping();
+  }
+
+  onMessage(data: RawData, isBinary: boolean): void {
+    this.alive = true;
+    this.binary = isBinary;
+    const bytes = rawBytes(data);
+    this.session?.receive(isBinary ? bytes : bytesOfText(bytes));
+  }
+}
+
+/** Serves WebSocket upgrades on `server` and turns each into a session. */
+export class WebSocketTransport {
+  private readonly wss: WebSocketServer;
+  readonly connections = new Set<WebSocketConnection>();
+
+  constructor(
+    server: HttpServer,
+    private readonly factory: SessionFactory,
+    private readonly defaultSpeed: number,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      perMessageDeflate: false,
+      maxPayload: factory.limits.maxFrameBytes,
+      handleProtocols: (protocols) => {
+        for (const protocol of protocols) return protocol;
+        return false;
+      },
+    });
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const route = routeOf(request.url);
+    if (route === undefined) return refuse(socket, 404, 'Not Found');
+    const address = normaliseAddress(request.socket.remoteAddress);
+    const refusal = this.factory.admit(address);
+    if (refusal !== null) {
+      this.factory.log.warn({ address, transport: 'websocket', reason: refusal }, 'connection refused');
+      return refuse(socket, 503, 'Service Unavailable');
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, address, route));
+  }
+
+  private accept(ws: WebSocket, address: string, route: WebSocketRoute): void {
+    const connection = new WebSocketConnection(ws, address);
+    this.connections.add(connection);
+    ws.on('message', (data, isBinary) => connection.onMessage(data, isBinary));
+    ws.on('pong', () => {
+      connection.alive = true;
+    });
+    ws.on('error', (error: Error & { code?: string }) => {
+      // ws closes the socket itself after a protocol error (too big, bad UTF-8…).
+      this.factory.log.warn({ session: connection.session?.id, address, code: error.code, err: error.message }, 'bad WebSocket frame: session ends');
+    });
+    ws.on('close', () => {
+      this.connections.delete(connection);
+      connection.session?.connectionLost('websocket closed');
+    });
+    const speed = route.speed ?? this.defaultSpeed;
+    connection.session = this.factory.open(connection, { speed, serviceCode: route.serviceCode });
+  }
+
+  pingAll(): void {
+    for (const connection of this.connections) connection.ping();
+  }
+
+  close(): void {
+    for (const connection of this.connections) connection.destroy();
+    this.wss.close();
+  }
+}
+
+/** An HTTP answer on a socket that will not be upgraded. */
+function refuse(socket: Duplex, status: number, text: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  // A client that does not read the answer does not hold the socket.
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/** `::ffff:1.2.3.4` (IPv4 on a dual-stack socket) is 1.2.3.4. */
+export function normaliseAddress(address: string | undefined): string {
+  if (address === undefined) return 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
