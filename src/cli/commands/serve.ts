@@ -1,0 +1,149 @@
+/**
+ * `teletel serve`: runs the gateway until SIGTERM or SIGINT, then stops
+ * gracefully (a goodbye on row 0 of every session, sockets closed, store
+ * closed). `npm start` runs it with the defaults.
+ */
+import { pino, type Logger } from 'pino';
+import type { Service } from '../../sdk/service.js';
+import { openStore } from '../../store/index.js';
+import { DEFAULTS, loadConfig, type ServerConfig } from '../../server/config.js';
+import { ConfigError, ServerError } from '../../server/errors.js';
+import { Gateway } from '../../server/gateway.js';
+import { DEFAULT_LIMITS } from '../../server/limits.js';
+import { CliError, EXIT, type CliIo, type Command } from '../command.js';
+
+export interface ServeDependencies {
+  /** The services to offer (default: the built-ins of src/services). */
+  services?: (log: Logger) => Promise<readonly Service[]>;
+  /** Resolves when the gateway should stop (default: SIGTERM or SIGINT). */
+  stopSignal?: () => Promise<string>;
+  /** Called once listening, with the gateway (tests read its ports). */
+  onListening?: (gateway: Gateway, address: { port: number; tcpPort: number | null }) => void;
+}
+
+const HELP = `Usage: teletel serve [options]
+
+Runs the Teletel gateway: the browser emulator and a WebSocket endpoint on
+one port, raw TCP/telnet on another, and a Minitel on a serial cable.
+
+  --port N            HTTP + WebSocket port (default ${DEFAULTS.port}; 0 picks a free one)
+  --tcp-port N|off    raw TCP/telnet port (default ${DEFAULTS.tcpPort})
+  --host ADDR         interface to listen on (default ${DEFAULTS.host})
+  --data DIR          folder of the store and recordings (default ${DEFAULTS.data}; created if missing)
+  --serial PATH       serial device of a Minitel on a DIN cable, e.g. /dev/ttyUSB0
+  --serial-speed S    auto (probe 9600/4800/1200, then raise) or 300, 1200, 4800, 9600
+  --serial-framing F  auto, 7e1 or 8n1 (parity computed here, for drivers without 7E1)
+  --ws-speed BAUD     WebSocket pacing (default ${DEFAULTS.websocketSpeed} = unthrottled: the browser paces itself);
+                      a client may ask with ws://host/ws?speed=1200
+  --tcp-speed BAUD    TCP pacing (default ${DEFAULTS.tcpSpeed}, a Minitel modem line)
+  --idle-timeout S    seconds without a key before hanging up (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000}; 0 = never)
+  --max-session M     longest session in minutes (default ${DEFAULT_LIMITS.maxSessionMs / 60000}; 0 = no limit)
+  --public DIR        static files of the emulator (default dist/public)
+  --log-level L       fatal, error, warn, info (default), debug, trace or silent
+  --config FILE       JSON file with any of: host, port, tcpPort, data, serial, serialSpeed,
+                      serialFraming, websocketSpeed, tcpSpeed, public, logLevel, idleTimeout,
+                      maxSession, and "limits" (see src/server/limits.ts)
+
+Each option can also come from the environment: TELETEL_PORT, TELETEL_TCP_PORT,
+TELETEL_HOST, TELETEL_DATA, TELETEL_SERIAL, TELETEL_SERIAL_SPEED,
+TELETEL_SERIAL_FRAMING, TELETEL_WS_SPEED, TELETEL_TCP_SPEED, TELETEL_PUBLIC,
+TELETEL_LOG_LEVEL, TELETEL_IDLE_TIMEOUT, TELETEL_MAX_SESSION, TELETEL_CONFIG.
+Flags win over the environment, which wins over the config file.
+
+Endpoints: / (emulator; /?url=CODE opens a service), /ws (WebSocket;
+/ws?url=CODE and /CODE/ws open a service), /health, /metrics (Prometheus).
+Logs are JSON lines (pino) on standard output.
+`;
+
+/** The built-in services, when src/services provides them. */
+async function builtInServices(log: Logger): Promise<readonly Service[]> {
+  try {
+    const module = (await import(new URL('../../services/index.js', import.meta.url).href)) as Record<string, unknown>;
+    const list = module.builtInServices ?? module.BUILT_IN_SERVICES ?? module.services ?? module.default;
+    if (typeof list === 'function') return (await (list as () => Promise<readonly Service[]> | readonly Service[])()) ?? [];
+    if (Array.isArray(list)) return list as Service[];
+    log.warn('src/services/index exports no service list: serving none');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    log.warn('no built-in services found: serving the home page only');
+  }
+  return [];
+}
+
+function signals(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      // A second signal during the graceful stop ends the process at once.
+      const force = () => process.exit(130);
+      process.once('SIGTERM', force);
+      process.once('SIGINT', force);
+      resolve(signal);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+export function createServeCommand(dependencies: ServeDependencies = {}): Command {
+  return {
+    name: 'serve',
+    summary: 'run the gateway: browser emulator, WebSocket, TCP/telnet and serial Minitels',
+    help: HELP,
+    options: {
+      port: { type: 'string' },
+      'tcp-port': { type: 'string' },
+      host: { type: 'string' },
+      data: { type: 'string' },
+      serial: { type: 'string' },
+      'serial-speed': { type: 'string' },
+      'serial-framing': { type: 'string' },
+      'ws-speed': { type: 'string' },
+      'tcp-speed': { type: 'string' },
+      'idle-timeout': { type: 'string' },
+      'max-session': { type: 'string' },
+      public: { type: 'string' },
+      'log-level': { type: 'string' },
+      config: { type: 'string' },
+    },
+    positionals: [0, 0],
+    async run(args, io: CliIo) {
+      let config: ServerConfig;
+      try {
+        config = await loadConfig({ flags: args.values, env: io.env, cwd: io.cwd });
+      } catch (error) {
+        if (error instanceof ConfigError) {
+          throw new CliError(`cannot start:\n  ${error.problems.join('\n  ')}`, EXIT.USAGE, error.code);
+        }
+        throw error;
+      }
+      const log = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout);
+      const services = await (dependencies.services ?? builtInServices)(log);
+      let store;
+      try {
+        store = openStore({ dataDir: config.dataDir });
+      } catch (error) {
+        throw new CliError(`cannot open the store in ${config.dataDir}: ${(error as Error).message}`, EXIT.FAILURE, 'TELETEL_E_STORE');
+      }
+      let gateway: Gateway;
+      let address;
+      try {
+        gateway = new Gateway({ config, services, store, log });
+        address = await gateway.start();
+      } catch (error) {
+        await store.close().catch(() => {});
+        if (error instanceof ServerError) throw new CliError(`cannot start: ${error.message}`, EXIT.FAILURE, error.code);
+        throw error;
+      }
+      dependencies.onListening?.(gateway, address);
+      const signal = await (dependencies.stopSignal ?? signals)();
+      log.info({ signal }, 'stop requested');
+      await gateway.stop();
+      return EXIT.OK;
+    },
+  };
+}
+
+export const serveCommand = createServeCommand();
