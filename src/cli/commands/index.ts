@@ -2,7 +2,8 @@
 import type { Command } from '../command.js';
 import { dumpCommand } from './dump.js';
 import { renderCommand } from './render.js';
+import { serveCommand } from './serve.js';
 import { textCommand } from './text.js';
 import { viewCommand } from './view.js';
 
-export const COMMANDS: Command[] = [dumpCommand, renderCommand, viewCommand, textCommand];
+export const COMMANDS: Command[] = [dumpCommand, renderCommand, viewCommand, textCommand, serveCommand];
