@@ -225,6 +225,15 @@ describe.skipIf(!available)('<minitel-terminal> in Chromium', () => {
     await page.locator('minitel-terminal canvas').click();
     await page.keyboard.insertText('ça');
     expect(hex(await waitForReceived(session, 4))).toBe('19 4B 63 41');
+    // Pasted text is typed key after key; a line break is Envoi.
+    await page.evaluate(() => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'ok\n');
+      const element = document.querySelector('minitel-terminal')!;
+      element.focus();
+      element.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, composed: true, cancelable: true }));
+    });
+    expect(hex(await waitForReceived(session, 4))).toBe('4F 4B 13 41');
     await page.close();
   });
 
@@ -250,6 +259,12 @@ describe.skipIf(!available)('<minitel-terminal> in Chromium', () => {
     expect(labels[7]).toContain('Entrée');
     await page.locator('minitel-terminal button[data-key="ConnexionFin"]').click();
     await page.waitForFunction(() => document.querySelector('minitel-terminal')!.state === 'closed');
+    await expectText(page.locator('minitel-terminal .status'), /hung up \(Connexion\/Fin\)/);
+    // Pressed again when closed, it dials the same address.
+    const again = nextSession();
+    await page.locator('minitel-terminal button[data-key="ConnexionFin"]').click();
+    await again;
+    await page.waitForFunction(() => document.querySelector('minitel-terminal')!.state === 'connected');
     await page.close();
   });
 

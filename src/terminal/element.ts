@@ -481,7 +481,7 @@ export class MinitelTerminalElement extends HTMLElement {
         this.emit('reply', { bytes });
       },
       onBell: () => this.ringBell(),
-      onDisconnect: () => this.link.close(),
+      onDisconnect: () => this.link.close('hung up by the service (PRO1 DECONNEXION)'),
     });
     terminal.connected = this.linkStatus?.state === 'connected';
     return terminal;
@@ -591,7 +591,7 @@ export class MinitelTerminalElement extends HTMLElement {
       this.link.close();
     } else if (state === 'connected') {
       if (this.finPressed) {
-        this.link.close();
+        this.link.close('hung up (Connexion/Fin)');
       } else {
         this.finPressed = true;
         const bytes = keyBytes({ type: 'function', name: 'ConnexionFin' });
@@ -607,6 +607,13 @@ export class MinitelTerminalElement extends HTMLElement {
 
   private wire(): void {
     this.addEventListener('keydown', this.onKeyDown);
+    this.addEventListener('paste', (event) => {
+      if (!this.isKeyboardTarget(event)) return;
+      const text = event.clipboardData?.getData('text/plain') ?? '';
+      event.preventDefault();
+      // Pasted text is typed, key after key, as a user would (line breaks are Envoi).
+      this.type(text.slice(0, LIMITS.inputCharacters));
+    });
     this.canvasElement.addEventListener('pointerdown', () => {
       this.bell.unlock();
       // The phone's keyboard opens for a focused input element only.
@@ -722,7 +729,6 @@ export class MinitelTerminalElement extends HTMLElement {
         break;
       default:
         if (input.data) this.type(input.data.slice(0, LIMITS.inputCharacters));
-        else if (input.inputType === 'insertFromPaste') this.type(this.ime.value.replace(IME_SENTINEL, '').slice(0, LIMITS.inputCharacters));
     }
     this.ime.value = IME_SENTINEL;
   };

@@ -124,8 +124,8 @@ export class SocketLink {
     return true;
   }
 
-  /** Closes the connection (normal closure); the status becomes 'closed'. */
-  close(): void {
+  /** Closes the connection (normal closure); the status becomes 'closed', with `reason`. */
+  close(reason = 'closed by the user'): void {
     const socket = this.socket;
     if (socket === undefined) return;
     this.socket = undefined;
@@ -135,7 +135,7 @@ export class SocketLink {
     } catch {
       // Already closing: nothing to do.
     }
-    this.setStatus({ state: 'closed', url: this.status.url, code: 1000, reason: 'closed by the user' });
+    this.setStatus({ state: 'closed', url: this.status.url, code: 1000, reason });
   }
 
   private setStatus(status: LinkStatus): void {
