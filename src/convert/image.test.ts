@@ -1,0 +1,74 @@
+import { deflateSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from '../test-support/fake-io.js';
+import { decodePngImage, ImageError } from './image.js';
+import { pngBytes, solidImage } from './fixtures/images.js';
+
+function failure(bytes: Uint8Array): ImageError {
+  try {
+    decodePngImage(bytes);
+  } catch (error) {
+    if (error instanceof ImageError) return error;
+    throw error;
+  }
+  throw new Error('decoded');
+}
+
+/** A PNG file whose IHDR claims width × height, with the given chunk data after it. */
+function pngWithHeader(width: number, height: number, idat: Uint8Array): Uint8Array {
+  const good = pngBytes(solidImage(1, 1, [0, 0, 0]));
+  const bytes = new Uint8Array(33 + 12 + idat.length + 12);
+  bytes.set(good.subarray(0, 33));
+  const view = new DataView(bytes.buffer);
+  view.setUint32(16, width);
+  view.setUint32(20, height);
+  view.setUint32(33, idat.length);
+  bytes.set([0x49, 0x44, 0x41, 0x54], 37);
+  bytes.set(idat, 41);
+  return bytes;
+}
+
+describe('image: PNG in', () => {
+  it('decodes a PNG to RGBA', () => {
+    const image = decodePngImage(pngBytes(solidImage(3, 2, [10, 20, 30, 40])));
+    expect([image.width, image.height]).toEqual([3, 2]);
+    expect(Array.from(image.data.subarray(0, 4))).toEqual([10, 20, 30, 40]);
+  });
+
+  it('says "not a PNG image" for empty input, text and random bytes', () => {
+    for (const bytes of [new Uint8Array(0), new TextEncoder().encode('hello'), randomBytes(4096, 7)]) {
+      expect(failure(bytes).message).toBe('not a PNG image');
+    }
+  });
+
+  it('names JPEG when it gets one, and says to convert it', () => {
+    expect(failure(Uint8Array.of(0xff, 0xd8, 0xff, 0xe0, 0, 0x10)).message).toMatch(/^not a PNG image \(a JPEG image; only PNG is supported/);
+  });
+
+  it('reports a truncated or corrupt PNG without throwing anything else', () => {
+    const good = pngBytes(solidImage(16, 16, [1, 2, 3]));
+    expect(failure(good.subarray(0, 12)).message).toMatch(/^not a PNG image/);
+    expect(failure(good.subarray(0, good.length - 20)).message).toMatch(/^not a PNG image/);
+    const garbled = good.slice();
+    for (let i = 40; i < garbled.length - 12; i++) garbled[i] ^= 0x5a;
+    expect(failure(garbled).message).toMatch(/^not a PNG image/);
+    expect(failure(pngWithHeader(0, 5, new Uint8Array(0))).message).toMatch(/zero width/);
+  });
+
+  it('refuses a header claiming a huge picture before decoding it (a decompression bomb)', () => {
+    const bomb = pngWithHeader(60_000, 60_000, deflateSync(new Uint8Array(1 << 20)));
+    const error = failure(bomb);
+    expect(error.code).toBe('TELETEL_E_IMAGE_TOO_LARGE');
+    expect(error.message).toMatch(/60000×60000/);
+  });
+
+  it('turns random bytes after a PNG signature into an ImageError, every time', () => {
+    const signature = pngBytes(solidImage(1, 1, [0, 0, 0])).subarray(0, 33);
+    for (let seed = 1; seed <= 200; seed++) {
+      const bytes = new Uint8Array(33 + 300);
+      bytes.set(signature);
+      bytes.set(randomBytes(300, seed), 33);
+      expect(failure(bytes)).toBeInstanceOf(ImageError);
+    }
+  });
+});
