@@ -1,0 +1,83 @@
+/** `teletel lint`, run in-process with fake streams. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli.js';
+import { fakeIo, randomBytes, tempFolder } from '../test-support/fake-io.js';
+import { hex } from '../test-support/videotex.js';
+
+function folderWith(files: Record<string, Uint8Array>): string {
+  const dir = tempFolder('teletel-lint-');
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return dir;
+}
+
+const CLEAN = hex('0C 1F 42 41 41 42 43');
+const WARNS = hex('0C 0E 7F'); // ends in G1
+const ERRS = hex('0C 41 E9 FF'); // Latin-1 é and padding
+
+describe('teletel lint', () => {
+  it('explains itself, with the rule table and the exit codes', async () => {
+    const io = fakeIo();
+    expect(await runCli(['help', 'lint'], io)).toBe(0);
+    const help = io.stdoutText();
+    expect(help).toMatch(/^Usage: teletel lint FILE/);
+    expect(help).toContain('warnings alone give 0');
+    expect(help).toMatch(/latin1-accent +error +p\.88–90/);
+  });
+
+  it('prints the line time and "clean", exit 0, for a clean page', async () => {
+    const io = fakeIo({ cwd: folderWith({ 'p.vdt': CLEAN }) });
+    expect(await runCli(['lint', 'p.vdt'], io)).toBe(0);
+    expect(io.stdoutText()).toBe('p.vdt: 7 bytes, 0.06 s at 1200 baud (0.01 s at 4800, 0.01 s at 9600)\n  clean\n');
+  });
+
+  it('exits 0 with warnings only, 1 with errors', async () => {
+    const dir = folderWith({ 'w.vdt': WARNS, 'e.vdt': ERRS });
+    const warned = fakeIo({ cwd: dir });
+    expect(await runCli(['lint', 'w.vdt'], warned)).toBe(0);
+    expect(warned.stdoutText()).toContain('warning  offset 3 (0x3)');
+    const failed = fakeIo({ cwd: dir });
+    expect(await runCli(['lint', 'e.vdt'], failed)).toBe(1);
+    expect(failed.stdoutText()).toContain('error    offset 2 (0x2)');
+    expect(failed.stdoutText()).toContain('latin1-accent');
+    expect(failed.stdoutText()).toContain('2 errors, 0 warnings');
+  });
+
+  it('prints JSON with --json: one object for one file, an array for a folder', async () => {
+    const dir = folderWith({ 'e.vdt': ERRS, 'w.vdt': WARNS });
+    const one = fakeIo({ cwd: dir });
+    expect(await runCli(['lint', 'e.vdt', '--json'], one)).toBe(1);
+    const report = JSON.parse(one.stdoutText());
+    expect(report).toMatchObject({ file: 'e.vdt', bytes: 4, errors: 2, warnings: 0, counts: { 'latin1-accent': 1, 'trailing-ff': 1 } });
+    expect(report.seconds['1200']).toBe(40 / 1200);
+    expect(report.findings[0]).toMatchObject({ offset: 2, rule: 'latin1-accent', severity: 'error', reference: 'p.88–90, docs §11' });
+    const all = fakeIo({ cwd: dir });
+    expect(await runCli(['lint', '.', '--json'], all)).toBe(1);
+    expect(JSON.parse(all.stdoutText()).map((r: { file: string }) => r.file)).toEqual(['e.vdt', 'w.vdt']);
+  });
+
+  it('reads standard input with -', async () => {
+    const io = fakeIo({ input: CLEAN });
+    expect(await runCli(['lint', '-'], io)).toBe(0);
+    expect(io.stdoutText()).toMatch(/^standard input: 7 bytes/);
+  });
+
+  it('says so in one line for a missing file, exit 1, and goes on with the others', async () => {
+    const io = fakeIo({ cwd: folderWith({ 'p.vdt': CLEAN }) });
+    expect(await runCli(['lint', 'missing.vdt', 'p.vdt'], io)).toBe(1);
+    expect(io.stderrText()).toBe('teletel: missing.vdt: no such file or folder.\n');
+    expect(io.stdoutText()).toContain('p.vdt: 7 bytes');
+  });
+
+  it('gives a result, never a crash, for empty, binary garbage and 10 MB files', async () => {
+    const dir = folderWith({ 'empty.vdt': new Uint8Array(0), 'garbage.vdt': randomBytes(4096, 5), 'big.vdt': randomBytes(10 * 1024 * 1024, 6) });
+    for (const name of ['empty.vdt', 'garbage.vdt', 'big.vdt']) {
+      const io = fakeIo({ cwd: dir });
+      const code = await runCli(['lint', name], io);
+      expect(io.stderrText()).toBe('');
+      expect(io.stdoutText()).toMatch(new RegExp(`^${name.replace('.', '\\.')}: \\d+ bytes`));
+      expect(code).toBe(name === 'empty.vdt' ? 0 : 1);
+    }
+  });
+});
