@@ -85,6 +85,18 @@ describe('convert: the stream', () => {
     }
   });
 
+  it('keeps text to the right of the region on a black zone when the last cells allow it (p.86)', () => {
+    // A blue picture filling a 20×15-cell region (160×150 screen pixels) exactly, text after it on each row:
+    // blue cells could be empty mosaics on blue or full blocks in blue; the edge takes the full block.
+    const page = Uint8Array.from([0x0c, ...Array.from({ length: 15 }, (_, r) => [0x1f, 0x45 + r, 0x40 + 25, 0x41, 0x42]).flat()]);
+    const { bytes } = convertImage(solidImage(16, 15, [0, 0, 255]), { region: { row: 5, column: 5, rows: 15, columns: 20 } });
+    const screen = decoded(bytes, page).screen;
+    for (let row = 5; row < 20; row++) {
+      expect(screen.appearance(row, 24)).toMatchObject({ char: '█', fg: 4, bg: 0 });
+      expect(screen.appearance(row, 25)).toMatchObject({ char: 'A', bg: 0 });
+    }
+  });
+
   it('uses at most two colours in each cell', () => {
     const conversion = convertPng(PATTERN_PNG);
     const shown = shownColours(decoded(conversion.bytes).screen, FULL_PAGE);

@@ -7,8 +7,13 @@
  * Without a region the result is a full page: FF then rows 1–24. With one,
  * it draws only inside the region (no FF), leaving the rest of the screen as
  * it was; text to the right of the region on the same rows takes the last
- * mosaic's background until its next delimiter, as any mosaic makes it (p.86).
+ * mosaic's background until its next delimiter, as any mosaic makes it (p.86),
+ * so those cells keep a black background where their colours allow.
+ *
+ * Like encodeScreen, this assumes page mode (the power-on and connection
+ * state, p.87): writing the last cell of row 24 must not scroll the page.
  */
+import { COLUMNS } from '../videotex/codes.js';
 import { Screen } from '../videotex/screen.js';
 import { CharSet, FG_SHIFT, BG_SHIFT, SET_SHIFT } from '../videotex/cell.js';
 import { FULL_PAGE, isFullPage, isValidRegion, type Region } from './geometry.js';
@@ -48,7 +53,11 @@ export function convertImage(image: RgbaImage, options: ConvertOptions = {}): Co
   const colours = quantiseCells(pixels, minitelPalette(mode), options.dither ?? 'floyd');
   const full = isFullPage(region);
   // A full page is written as one run (the cursor wraps from column 40); a narrower region moves between rows.
-  const cells = orientCells(colours, (i) => !full && i % region.columns === 0);
+  const reachesRight = region.column + region.columns - 1 === COLUMNS;
+  const cells = orientCells(colours, {
+    breakBefore: (i) => !full && i % region.columns === 0,
+    beforeText: (i) => !reachesRight && i % region.columns === region.columns - 1,
+  });
   const bytes = emitCells(cells, region, { clear: full });
   return { bytes, screen: targetScreen(cells, region), pixels, colours, cells, region };
 }

@@ -39,7 +39,7 @@ function coloursArbitrary(cells: number): fc.Arbitrary<CellColours> {
 
 function encode(colours: CellColours, region: Region): { bytes: Uint8Array; screen: ReturnType<typeof targetScreen> } {
   const full = isFullPage(region);
-  const cells = orientCells(colours, (i) => !full && i % region.columns === 0);
+  const cells = orientCells(colours, { breakBefore: (i) => !full && i % region.columns === 0 });
   return { bytes: emitCells(cells, region, { clear: full }), screen: targetScreen(cells, region) };
 }
 
@@ -81,7 +81,7 @@ describe('emit: cells to bytes', () => {
       colours.b[i] = i % 2 ? 1 : 4;
       colours.pixels[i] = i % 2 ? 0b110011 : 0b001100;
     }
-    const cells = orientCells(colours, () => false);
+    const cells = orientCells(colours);
     expect(new Set(cells.fg).size).toBe(1);
     expect(new Set(cells.bg).size).toBe(1);
     // All eight cells are now the same character: one literal and REP 7.
@@ -92,9 +92,18 @@ describe('emit: cells to bytes', () => {
   it('writes a one-colour cell as an empty or full mosaic in whichever colour slot is already set', () => {
     // Red on blue with a pattern, then a solid red cell: 0x7F in the red foreground, no colour change.
     const colours: CellColours = { columns: 2, rows: 1, a: Uint8Array.of(1, 1), b: Uint8Array.of(4, 1), pixels: Uint8Array.of(0b000011, 0) };
-    const cells = orientCells(colours, () => false);
+    const cells = orientCells(colours);
     expect([cells.fg[1], cells.bg[1]]).toEqual([cells.fg[0], cells.bg[0]]);
     expect(cells.code[1]).toBe(cells.fg[0] === 1 ? 0x7f : 0x20);
+  });
+
+  it('gives the last cell of a region row a black background when text may follow it (p.86)', () => {
+    // White and blue, then black and blue: from white on blue, black on blue is one change away.
+    const colours: CellColours = { columns: 2, rows: 1, a: Uint8Array.of(7, 0), b: Uint8Array.of(4, 4), pixels: Uint8Array.of(0b000011, 0b000011) };
+    const free = orientCells(colours);
+    const edge = orientCells(colours, { beforeText: (i) => i === 1 });
+    expect([free.fg[1], free.bg[1]]).toEqual([0, 4]);
+    expect([edge.fg[1], edge.bg[1]]).toEqual([4, 0]);
   });
 
   it('leaves out trailing black cells of a full page, which FF already drew', () => {

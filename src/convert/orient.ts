@@ -15,6 +15,11 @@
  *     (`REP n` is 2 bytes for up to 63 repeats).
  * The state is (encoding of the cell, repeats so far capped at 2). At a
  * break (the writer moves to another row) colours carry over but runs stop.
+ *
+ * A mosaic also sets the zone background of the text to its right (p.86,
+ * p.93), so when a region stops short of column 40 its last cell on each row
+ * prefers a black background (the usual text zone), at up to
+ * EDGE_PENALTY bytes.
  */
 import { mosaicCode, FULL } from './mosaic.js';
 import type { CellColours } from './quantise.js';
@@ -27,6 +32,15 @@ export interface CellEncodings {
 }
 
 export const COST = { colour: 2, character: 1 } as const;
+/** What a non-black background on a region's right edge is worth avoiding, in bytes. */
+const EDGE_PENALTY = 4;
+
+export interface OrientOptions {
+  /** The writer moves before this cell (a region row that does not follow on from the previous one). */
+  breakBefore?: (cell: number) => boolean;
+  /** Text may follow this cell on its row: a black background is preferred. */
+  beforeText?: (cell: number) => boolean;
+}
 
 /** Encodings of a cell at most: 8 foregrounds for 0x20 and 8 backgrounds for 0x7F. */
 const MAX_OPTIONS = 16;
@@ -62,12 +76,10 @@ function optionsOf(colours: CellColours, cell: number, fg: Uint8Array, bg: Uint8
   return 2;
 }
 
-/**
- * The cheapest encodings for `colours`, written in reading order. `breakBefore(i)`
- * says whether the writer moves before cell i (a new region row that does not
- * follow on from the previous one).
- */
-export function orientCells(colours: CellColours, breakBefore: (cell: number) => boolean): CellEncodings {
+/** The cheapest encodings for `colours`, written in reading order. */
+export function orientCells(colours: CellColours, options: OrientOptions = {}): CellEncodings {
+  const breakBefore = options.breakBefore ?? (() => false);
+  const beforeText = options.beforeText ?? (() => false);
   const cells = colours.a.length;
   const optFg = new Uint8Array(cells * MAX_OPTIONS);
   const optBg = new Uint8Array(cells * MAX_OPTIONS);
@@ -81,12 +93,14 @@ export function orientCells(colours: CellColours, breakBefore: (cell: number) =>
     const o = i * MAX_OPTIONS;
     count[i] = optionsOf(colours, i, optFg.subarray(o), optBg.subarray(o), optCode.subarray(o));
     const cutRun = i === 0 || breakBefore(i);
+    const edge = beforeText(i);
     for (let j = 0; j < count[i]; j++) {
       const fg = optFg[o + j];
       const bg = optBg[o + j];
       const code = optCode[o + j];
+      const penalty = edge && bg !== 0 ? EDGE_PENALTY : 0;
       if (i === 0) {
-        const c = (fg !== DEFAULT_FG ? COST.colour : 0) + (bg !== DEFAULT_BG ? COST.colour : 0) + COST.character;
+        const c = (fg !== DEFAULT_FG ? COST.colour : 0) + (bg !== DEFAULT_BG ? COST.colour : 0) + COST.character + penalty;
         cost[i * states + j * RUN_STATES] = c;
         continue;
       }
@@ -98,10 +112,10 @@ export function orientCells(colours: CellColours, breakBefore: (cell: number) =>
           const before = cost[(i - 1) * states + k * RUN_STATES + r];
           if (before === Infinity) continue;
           let run = 0;
-          let step = colourCost + COST.character;
+          let step = colourCost + COST.character + penalty;
           if (same) {
             run = Math.min(r + 1, RUN_STATES - 1);
-            step = r === RUN_STATES - 1 ? 0 : COST.character;
+            step = (r === RUN_STATES - 1 ? 0 : COST.character) + penalty;
           }
           const target = i * states + j * RUN_STATES + run;
           if (before + step < cost[target]) {
