@@ -29,7 +29,7 @@ JPEG and other formats are not supported: convert them to PNG first.
   -o, --output OUT   where to write the page (- for standard output); default
                      PICTURE with .png replaced by .vdt. For a folder: the
                      output folder (created if missing), one NAME.vdt per
-                     picture
+                     picture found in FOLDER (not in its sub-folders)
   --grey             use the 8 grey levels of a monochrome Minitel (black 0 %,
                      blue 40 %, red 50 %, magenta 60 %, green 70 %, cyan 80 %,
                      yellow 90 %, white 100 %, STUM1B p.32) instead of colours
@@ -37,7 +37,10 @@ JPEG and other formats are not supported: convert them to PNG first.
   --dither none      nearest colours only: flatter, fewer bytes
   --region R         draw only inside cells R = row,col,rows,cols (rows 1–24,
                      columns 1–40), e.g. 5,21,10,20: no FF, the rest of the
-                     screen is left as it is. Without it: a full page, FF first
+                     screen is left as it is. Without it: a full page, FF first.
+                     Text right of the region on its rows takes the background
+                     of the region's last cell until its next delimiter (p.86);
+                     those cells are kept black where their colours allow
 
 How: each mosaic pixel averages the picture over its real screen area (a cell
 is 8×10 screen pixels split 4+4 by 3+4+3, p.31); each cell then gets the
