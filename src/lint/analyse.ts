@@ -84,6 +84,9 @@ function isLatin1Letter(b: number): boolean {
 }
 
 class Walker {
+  /** The page, for the look-ahead of a few messages. */
+  constructor(private readonly page: Uint8Array) {}
+
   readonly findings: Finding[] = [];
   readonly counts: Partial<Record<RuleId, number>> = {};
 
@@ -304,11 +307,22 @@ class Walker {
         this.enter(State.US_ROW, offset);
         return;
       case C0.SYN:
-        this.report('syn', offset, () => 'SYN (16)');
+        this.report('syn', offset, () => this.synMessage(offset));
         return;
       default:
         return;
     }
+  }
+
+  /** Pages from some editors use SYN where SS2 belongs: say what a Minitel shows instead. */
+  private synMessage(offset: number): string {
+    const accent = this.page[offset + 1] & 0x7f;
+    const letter = this.page[offset + 2] & 0x7f;
+    if (offset + 2 < this.page.length && ACCENTS.has(accent) && letter > SP && letter < 0x7f) {
+      const shown = String.fromCharCode(accent, letter);
+      return `SYN ${hex(accent)} ${hex(letter)} looks meant as SS2 (an accent); a Minitel shows '${shown}'`;
+    }
+    return 'SYN (16)';
   }
 
   private enter(state: State, offset: number): void {
@@ -598,7 +612,7 @@ function jpegEnd(bytes: Uint8Array, from: number, end: number): number {
 }
 
 export function lintPage(bytes: Uint8Array): LintReport {
-  const walker = new Walker();
+  const walker = new Walker(bytes);
   // Padding first: what follows it is reported on its own (docs §11).
   let end = bytes.length;
   while (end > 0 && bytes[end - 1] === PADDING) end--;

@@ -147,7 +147,8 @@ describe('lint rules', () => {
   });
 
   it('syn: a SYN, which emulators take as SS2', () => {
-    expectOnly('0C 16 42 65', 'syn', 1);
+    expect(expectOnly('0C 16 42 65', 'syn', 1).message).toBe("SYN 42 65 looks meant as SS2 (an accent); a Minitel shows 'Be'");
+    expect(expectOnly('0C 41 16', 'syn', 2).message).toBe('SYN (16)');
   });
 
   it('g1-blank: G1 codes 0x40–0x5F, but not the same bytes in G0', () => {
