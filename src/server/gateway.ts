@@ -133,7 +133,11 @@ export class Gateway implements SessionHost, SessionFactory {
       await this.closeListeners();
       throw error;
     }
-    const period = Math.max(50, Math.min(1000, this.limits.slowReaderTimeoutMs / 4, this.limits.pingIntervalMs / 2));
+    const limits = this.limits;
+    const period = Math.max(
+      50,
+      Math.min(1000, limits.slowReaderTimeoutMs / 4, limits.pingIntervalMs / 2, (limits.idleWarningMs || Infinity) / 4, (limits.idleTimeoutMs || Infinity) / 4),
+    );
     this.housekeepingTimer = setInterval(() => this.housekeeping(), period);
     this.housekeepingTimer.unref();
     this.address = { host: config.host, port, tcpPort };

@@ -53,8 +53,8 @@ export class LinePacer implements WheelEntry {
   blockedSince = 0;
 
   private dirty = false;
-  /** When the oldest diff not yet sent was asked for (0 = none), for the lag metric. */
-  private diffAskedAt = 0;
+  /** When the oldest diff not yet sent was asked for (-1 = none), for the lag metric. */
+  private diffAskedAt = -1;
   /** Commands and diff markers (null) in order; undefined while only diffs are pending (the usual case). */
   private queue: (Uint8Array | null)[] | undefined;
   private queuedBytes = 0;
@@ -76,7 +76,7 @@ export class LinePacer implements WheelEntry {
   /** The wanted screen changed: send the difference when the line allows. */
   update(): void {
     if (this.closed) return;
-    if (this.diffAskedAt === 0) this.diffAskedAt = this.wheel.now();
+    if (this.diffAskedAt < 0) this.diffAskedAt = this.wheel.now();
     if (this.queue !== undefined && this.queue.length > 0) {
       if (this.queue[this.queue.length - 1] !== null) this.queue.push(null);
     } else {
@@ -192,8 +192,8 @@ export class LinePacer implements WheelEntry {
       this.sink.onPacerError(error);
       return undefined;
     }
-    const lag = this.diffAskedAt === 0 ? 0 : Math.max(0, now - this.diffAskedAt);
-    this.diffAskedAt = 0;
+    const lag = this.diffAskedAt < 0 ? 0 : Math.max(0, now - this.diffAskedAt);
+    this.diffAskedAt = -1;
     this.sink.onDiffSent(bytes.length, lag);
     return bytes;
   }

@@ -67,6 +67,9 @@ const enum Phase {
   ENDED,
 }
 
+/** Row 0 cleared (`US 40 41`, CAN, LF, p.97), then FF for rows 1–24 (p.95), cursor off (p.99). */
+const CLEAR_SCREEN = Uint8Array.of(0x1f, 0x40, 0x41, 0x18, 0x0a, 0x0c, 0x14);
+
 /** CR is the ⏎ key; PC clients press it for Envoi, so it is read as Envoi (MiniPavi does the same). */
 const ENVOI: InputEvent = Object.freeze({ type: 'function', name: 'Envoi' });
 
@@ -278,6 +281,10 @@ export class Session implements PacerSink {
 
   private run(): void {
     this.phase = Phase.RUNNING;
+    // What the terminal shows at the start is unknown (a Minitel keeps its screen across
+    // connections, p.88; a DIN-port Minitel shows the last session's goodbye). Clearing row 0
+    // and the page makes it match the fresh mirror, so the first diffs are right.
+    this.pacer.sendCommand(CLEAR_SCREEN);
     this.router.start(this.options.serviceCode);
   }
 

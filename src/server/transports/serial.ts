@@ -37,6 +37,8 @@ export const LOCAL_ECHO_OFF = Uint8Array.of(0x1b, 0x3b, 0x60, 0x58, 0x52);
 export const PROBE_SPEEDS = [9600, 4800, 1200] as const;
 /** Time a terminal has to answer one probe: a 4-byte reply is 33 ms at 1200 baud. */
 export const PROBE_REPLY_MS = 600;
+/** Pause between sending PROG and switching the port's speed (the switch flushes what is unsent). */
+export const PROG_SETTLE_MS = 20;
 
 /** PROG `1B 3A 6B code` (p.141). */
 export function progCommand(speed: number): Uint8Array {
@@ -270,13 +272,22 @@ export class SerialTransport {
     }
   }
 
-  /** PROG to the faster speed; the acknowledgement comes at that speed (p.141), or we go back. */
+  /**
+   * PROG to the faster speed (p.141). The terminal acknowledges at the new
+   * speed; changing the port's speed flushes its buffers, which may drop that
+   * acknowledgement, so when none comes STATUS VITESSE asks again at the new
+   * speed. If the terminal does not answer there, the line goes back.
+   */
   private async raiseSpeed(target: number): Promise<void> {
     const previous = this.speed;
-    this.probeReplies = [];
+    const port = this.port!;
     this.writeRaw(progCommand(target));
-    await this.setSpeed(target);
-    const reported = await this.ask(new Uint8Array(0), speedReply);
+    await new Promise<void>((resolve) => port.drain(() => resolve()));
+    // A pseudo-terminal's far end reads asynchronously: let it take PROG before the flush.
+    await new Promise((resolve) => setTimeout(resolve, PROG_SETTLE_MS));
+    await new Promise<void>((resolve, reject) => port.update({ baudRate: target }, (error) => (error ? reject(error) : resolve())));
+    let reported = await this.ask(new Uint8Array(0), speedReply);
+    if (reported !== target) reported = await this.ask(STATUS_SPEED_REQUEST, speedReply);
     if (reported === target) {
       this.speed = target;
       return;

@@ -8,7 +8,9 @@
  * Every byte has a defined outcome:
  * - `IAC IAC` is a data byte 0xFF;
  * - `IAC WILL|WONT|DO|DONT opt` is negotiation (3 bytes, answered or ignored);
- * - `IAC SB … IAC SE` is skipped, however long, holding nothing;
+ * - `IAC SB … IAC SE` is skipped, holding nothing; past `maxSubnegotiationBytes`
+ *   it was not telnet (on a 7E1 line read as 8 bits, DEL then `z` is IAC SB)
+ *   and reading resumes;
  * - `IAC` + another command (F0–FA: NOP, AYT…) is dropped with it;
  * - `IAC` + a byte below F0 cannot be telnet: both bytes are data (a 7E1 line
  *   read as 8N1 sends DEL as 0xFF, STUM1B p.47).
@@ -101,8 +103,13 @@ export class TelnetFilter {
           this.negotiate(this.command, b, reply);
           continue;
         case State.SUBNEGOTIATION:
-          if (b === IAC) this.state = State.SUBNEGOTIATION_IAC;
-          else if (++this.subnegotiationBytes > this.maxSubnegotiationBytes) this.state = State.DATA;
+          if (b === IAC) {
+            this.state = State.SUBNEGOTIATION_IAC;
+          } else if (++this.subnegotiationBytes > this.maxSubnegotiationBytes) {
+            // Not a real subnegotiation: this byte is read again as data.
+            this.state = State.DATA;
+            i--;
+          }
           continue;
         case State.SUBNEGOTIATION_IAC:
           // IAC SE ends it; IAC IAC is an escaped data byte inside it.
