@@ -194,3 +194,40 @@ export function withEvenParity(bytes: Uint8Array | string): Uint8Array {
     return (b & 0x7f) | ((ones & 1) << 7);
   });
 }
+
+/**
+ * A Minitel on the far end of a serial line (one side of a socat pty pair):
+ * 7E1 framing emulated on the 8-bit pty, so every byte it sends carries even
+ * parity and every byte it receives is checked (a wrong parity shows as the
+ * error block, p.48). It answers the Protocole as a DIN-port Minitel does,
+ * PROG included (p.141).
+ */
+export class SerialMinitel extends TestMinitel {
+  private constructor(
+    readonly port: import('serialport').SerialPort,
+    options: TestMinitelOptions,
+  ) {
+    super({ parity: 'check', link: 'din', ...options });
+    port.on('data', (chunk: Buffer) => this.received(chunk));
+    port.on('close', () => {
+      this.closed = true;
+      this.check();
+    });
+    port.on('error', () => {});
+  }
+
+  static async open(path: string, options: TestMinitelOptions = {}): Promise<SerialMinitel> {
+    const { SerialPort } = await import('serialport');
+    const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
+    await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
+    return new SerialMinitel(port, options);
+  }
+
+  send(bytes: Uint8Array | string): void {
+    if (this.port.isOpen) this.port.write(withEvenParity(bytes));
+  }
+
+  close(): void {
+    if (this.port.isOpen) this.port.close();
+  }
+}

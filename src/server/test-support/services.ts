@@ -68,22 +68,28 @@ export const FAILING: Service = {
   },
 };
 
-/** Redraws a full changing page as fast as it can, to fill slow lines. */
+/**
+ * Sends as much as its line takes: padding (NUL, ignored by terminals, p.98)
+ * in 4 KB commands, waiting for each to drain as a well-behaved service does,
+ * and now and then a changed page.
+ */
 export const FLOOD: Service = {
   code: 'FLOT',
   name: 'Flot',
-  description: 'Redessine sans arrêt',
+  description: 'Envoie sans arrêt',
   tariff: FREE,
   keywords: [],
   async run(link) {
     let n = 0;
+    const padding = new Uint8Array(4000);
     while (!link.closed.aborted) {
-      n++;
-      const w = link.wanted;
-      w.writeString(FF);
-      for (let row = 1; row <= 24; row++) w.writeString(`${at(row, 1)}${String(n + row).padStart(6, '0').repeat(6)}`);
-      link.update();
-      await new Promise((resolve) => setTimeout(resolve, 2));
+      if (n++ % 64 === 0) {
+        link.wanted.writeString(`${at(1, 1)}${String(n).padStart(6, '0')}`);
+        link.update();
+      }
+      link.sendCommand(padding);
+      await link.drained();
+      await new Promise((resolve) => setImmediate(resolve));
     }
   },
 };

@@ -1,0 +1,145 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './test-support/gateway.js';
+import { WsMinitel } from './test-support/minitel.js';
+
+const servers: TestGateway[] = [];
+const clients: WsMinitel[] = [];
+
+async function gateway(options: Parameters<typeof startTestGateway>[0] = {}): Promise<TestGateway> {
+  const server = await startTestGateway(options);
+  servers.push(server);
+  return server;
+}
+
+async function minitel(server: TestGateway, path = '/ws'): Promise<WsMinitel> {
+  const client = await WsMinitel.connect(server.wsUrl(path));
+  clients.push(client);
+  await client.waitFor(/Code :|Service/);
+  return client;
+}
+
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.close();
+  for (const server of servers.splice(0)) await server.stop();
+});
+
+describe('sessions', () => {
+  it('store one kiosque record per service visit, with its service, bytes and cost', async () => {
+    const server = await gateway();
+    const m = await minitel(server);
+    m.send('PAYANT\x13A');
+    await m.waitFor(/Service PAYANT/);
+    m.type('XY');
+    await m.waitFor(() => m.row(5) === 'XY');
+    m.key('ConnexionFin');
+    await m.waitFor(/Tapez le code/);
+    const [record] = await server.store.sessions.recent(5);
+    expect(record).toMatchObject({ service: 'PAYANT', transport: 'websocket', address: '127.0.0.1', currency: 'FRF' });
+    expect(record.bytesIn).toBeGreaterThanOrEqual(2);
+    expect(record.bytesOut).toBeGreaterThan(0);
+    expect(record.cost).toBeGreaterThanOrEqual(0);
+    expect(record.end.getTime()).toBeGreaterThanOrEqual(record.start.getTime());
+  });
+
+  it('record a connection that never left the home page once, with no service', async () => {
+    const server = await gateway();
+    const m = await minitel(server);
+    m.key('ConnexionFin');
+    await m.waitForClose();
+    await expect.poll(async () => (await server.store.sessions.recent(5)).length).toBe(1);
+    expect((await server.store.sessions.recent(5))[0]).toMatchObject({ service: null, cost: 0 });
+  });
+
+  it('show the cost of the session on row 0 on Répétition at the home page', async () => {
+    const server = await gateway();
+    const m = await minitel(server);
+    m.key('Repetition');
+    await m.waitFor(() => /^Coût : gratuit \(0 mn \d\d s\)/.test(m.row(0)));
+  });
+
+  it('warn on row 0 before the idle timeout, then hang up with a message', async () => {
+    const server = await gateway({ limits: { idleTimeoutMs: 1500, idleWarningMs: 1000 } });
+    const m = await minitel(server);
+    await m.waitFor(() => m.row(0).startsWith('Sans action, déconnexion dans'));
+    await m.waitForClose();
+    expect(m.row(0)).toMatch(/pas d'activité/);
+  });
+
+  it('end a session at its maximum length, whatever the activity', async () => {
+    const server = await gateway({ limits: { maxSessionMs: 800 } });
+    const m = await minitel(server);
+    m.type('A');
+    await m.waitForClose();
+    expect(m.row(0)).toMatch(/Durée maximale/);
+  });
+
+  it('send the user home with a message when the service fails', async () => {
+    const server = await gateway();
+    const m = await minitel(server);
+    m.send('PANNE\x13A');
+    await m.waitFor(() => m.row(0).includes('indisponible') && /Tapez le code/.test(m.text));
+    expect(server.logs.some((line) => line.msg === 'service failed')).toBe(true);
+  });
+
+  it('say goodbye on row 0 of every session on shutdown, then close the sockets and the store', async () => {
+    const server = await gateway();
+    const home = await minitel(server);
+    const visiting = await minitel(server, '/ECHO/ws');
+    await server.gateway.stop();
+    await home.waitForClose();
+    await visiting.waitForClose();
+    for (const m of [home, visiting]) expect(m.row(0)).toMatch(/maintenance/);
+    await expect(server.store.sessions.recent(1)).rejects.toThrow();
+    servers.splice(servers.indexOf(server), 1);
+  });
+});
+
+describe('HTTP', () => {
+  it('answers /health with the number of sessions', async () => {
+    const server = await gateway();
+    await minitel(server);
+    const response = await fetch(server.httpUrl('/health'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', sessions: 1 });
+  });
+
+  it('exports Prometheus metrics: sessions by transport and service, bytes, pacer lag', async () => {
+    const server = await gateway();
+    const m = await minitel(server);
+    m.send('ECHO\x13A');
+    await m.waitFor(/Service ECHO/);
+    const text = await (await fetch(server.httpUrl('/metrics'))).text();
+    expect(text).toMatch(/teletel_sessions\{transport="websocket",service="ECHO"\} 1/);
+    expect(text).toMatch(/teletel_bytes_out_total\{transport="websocket"\} [1-9]/);
+    expect(text).toMatch(/teletel_bytes_in_total\{transport="websocket"\} [1-9]/);
+    expect(text).toMatch(/teletel_pacer_lag_seconds_count [1-9]/);
+  });
+
+  it('serves the build instructions at / when the emulator is not built, and 404 elsewhere', async () => {
+    const server = await gateway();
+    const page = await fetch(server.httpUrl('/?url=ECHO'));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/npm run build/);
+    expect((await fetch(server.httpUrl('/nothing-here.js'))).status).toBe(404);
+    expect((await fetch(server.httpUrl('/../../etc/passwd'))).status).toBe(404);
+    expect((await fetch(server.httpUrl('/health'), { method: 'POST' })).status).toBe(405);
+  });
+
+  it('serves the built emulator from the public folder, at / and /?url=CODE', async () => {
+    const publicDir = mkdtempSync(join(tmpdir(), 'teletel-public-'));
+    try {
+      writeFileSync(join(publicDir, 'index.html'), '<!doctype html><title>emulator</title>');
+      mkdirSync(join(publicDir, 'assets'));
+      writeFileSync(join(publicDir, 'assets', 'app.js'), 'export {};');
+      const server = await gateway({ config: { publicDir } });
+      for (const path of ['/', '/?url=ECHO']) expect(await (await fetch(server.httpUrl(path))).text()).toContain('emulator');
+      const script = await fetch(server.httpUrl('/assets/app.js'));
+      expect(script.headers.get('content-type')).toMatch(/javascript/);
+    } finally {
+      rmSync(publicDir, { recursive: true, force: true });
+    }
+  });
+});

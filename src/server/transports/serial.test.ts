@@ -1,0 +1,88 @@
+/**
+ * The serial path over a pseudo-terminal pair made by socat: the gateway opens
+ * one end as its --serial device, a test Minitel answers on the other.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
+import { SerialMinitel } from '../test-support/minitel.js';
+import { progCommand, speedOfStatus, withParity } from './serial.js';
+
+const hasSocat = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
+if (!hasSocat) console.warn('serial tests skipped: socat is not installed (apt-get install socat)');
+
+describe('serial line helpers', () => {
+  it('computes even parity in bit 7 (p.47)', () => {
+    expect(Array.from(withParity(Uint8Array.of(0x41, 0x43, 0x13, 0x7f, 0x00)))).toEqual([0x41, 0xc3, 0x93, 0xff, 0x00]);
+  });
+
+  it('reads speeds from status bytes and writes PROG commands (p.141)', () => {
+    expect(speedOfStatus(0x64)).toBe(1200);
+    expect(speedOfStatus(0x76)).toBe(4800);
+    expect(speedOfStatus(0x7f)).toBe(9600);
+    expect(speedOfStatus(0x49)).toBeUndefined();
+    expect(Array.from(progCommand(9600))).toEqual([0x1b, 0x3a, 0x6b, 0x7f]);
+  });
+});
+
+describe.skipIf(!hasSocat)('a Minitel on a serial line (socat pty pair)', () => {
+  let dir: string;
+  let socat: ChildProcess;
+  let minitel: SerialMinitel;
+  let server: TestGateway;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'teletel-serial-'));
+    const gatewaySide = join(dir, 'gateway');
+    const minitelSide = join(dir, 'minitel');
+    socat = spawn('socat', [`pty,raw,echo=0,link=${gatewaySide}`, `pty,raw,echo=0,link=${minitelSide}`], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && !(existsSync(gatewaySide) && existsSync(minitelSide)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    minitel = await SerialMinitel.open(minitelSide);
+    // Software parity (8N1 + bit 7), so the Minitel checks every byte the gateway sends.
+    server = await startTestGateway({ config: { serial: gatewaySide, serialFraming: '8n1', tcpPort: null } });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    minitel?.close();
+    socat?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('probes the speed, reads ENQROM, raises the DIN port to 9600 and shows the home page with correct parity', async () => {
+    await minitel.waitFor(/Tapez le code/);
+    expect(minitel.terminal.modes.speed).toBe(9600);
+    expect(minitel.text).not.toContain('█');
+    const probe = server.logs.find((line) => line.msg === 'Minitel on the serial line');
+    expect(probe).toMatchObject({ model: 'minitel2', speed: 9600, framing: '8n1+parity' });
+  });
+
+  it('takes keys sent with parity bits: a code, Envoi, the service, Connexion/Fin', async () => {
+    await minitel.waitFor(/Tapez le code/);
+    minitel.type('ECHO');
+    await minitel.waitFor(/Code :\s+ECHO/);
+    minitel.key('Envoi');
+    await minitel.waitFor(/Service ECHO/);
+    expect(minitel.text).toContain('modele minitel2 drcs oui vitesse 9600');
+    minitel.type('DIN');
+    await minitel.waitFor(() => minitel.row(5) === 'DIN');
+    minitel.key('ConnexionFin');
+    await minitel.waitFor(/Tapez le code/);
+    expect(minitel.text).not.toContain('█');
+  });
+
+  it('hangs up on Connexion/Fin at the home page, and a key starts the next session', async () => {
+    await minitel.waitFor(/Tapez le code/);
+    minitel.key('ConnexionFin');
+    await minitel.waitFor(() => minitel.row(0).includes('Au revoir'));
+    await expect.poll(() => server.gateway.sessionCount).toBe(0);
+    minitel.key('Sommaire');
+    await expect.poll(() => server.gateway.sessionCount).toBe(1);
+    await minitel.waitFor(() => /Tapez le code/.test(minitel.text) && !minitel.row(0).includes('Au revoir'));
+  });
+});
