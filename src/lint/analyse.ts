@@ -78,9 +78,17 @@ function oddWeight(b: number): boolean {
   return (v & 1) === 1;
 }
 
-/** Latin-1 letters with an accent a French page would use (0xC0–0xFF minus × and ÷). */
+/** Latin-1 letters with an accent (0xC0–0xFE minus × and ÷); 0xFF is left out: padding far more often than ÿ. */
 function isLatin1Letter(b: number): boolean {
-  return b >= 0xc0 && b !== 0xd7 && b !== 0xf7;
+  return b >= 0xc0 && b < 0xff && b !== 0xd7 && b !== 0xf7;
+}
+
+/** What a Minitel shows for a byte once bit 7 is dropped, for messages. */
+function shownAs(b: number): string {
+  const low = b & 0x7f;
+  if (low === 0x7f) return 'a full block (DEL)';
+  if (low < SP) return `control ${hex(low)}`;
+  return `'${String.fromCharCode(low)}'`;
 }
 
 class Walker {
@@ -109,6 +117,11 @@ class Walker {
   private saved: { row: number; column: number; mosaic: boolean; pending: boolean; doubleWidth: boolean; doubleHeight: boolean } | undefined;
   private lastWidth = 1;
   private lastHeight = 1;
+
+  /** The next byte would be printed as G0 text (not a sequence parameter, not a mosaic). */
+  get inText(): boolean {
+    return this.state === State.GROUND && !this.mosaic;
+  }
 
   /** Counts an occurrence; the message is only built for the ones listed. */
   report(rule: RuleId, offset: number, message: () => string): void {
@@ -665,11 +678,11 @@ export function lintPage(bytes: Uint8Array): LintReport {
           i += utf8 - 1;
           continue;
         }
-        if (isLatin1Letter(raw)) {
-          walker.report('latin1-accent', i, () => `${hex(raw)} is Latin-1 '${String.fromCharCode(raw)}'; a Minitel shows '${String.fromCharCode(raw & 0x7f)}'`);
+        if (isLatin1Letter(raw) && walker.inText) {
+          walker.report('latin1-accent', i, () => `${hex(raw)} is Latin-1 '${String.fromCharCode(raw)}'; a Minitel shows ${shownAs(raw)}`);
         } else {
-          const latin1 = raw >= 0xa0 ? ` (Latin-1 '${String.fromCharCode(raw)}')` : '';
-          walker.report('eight-bit', i, () => `${hex(raw)}${latin1} has bit 7 set`);
+          const latin1 = raw >= 0xa0 && raw < 0xff ? ` (Latin-1 '${String.fromCharCode(raw)}')` : '';
+          walker.report('eight-bit', i, () => `${hex(raw)}${latin1} has bit 7 set; a Minitel shows ${shownAs(raw)}`);
         }
       }
     }

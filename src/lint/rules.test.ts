@@ -52,11 +52,16 @@ describe('lint rules', () => {
 
   it('eight-bit: a byte with bit 7 set in a 7-bit page', () => {
     expectOnly('0C 41 9B 42', 'eight-bit', 2);
+    // 0xFF inside a page is DEL once masked, not a 'ÿ'.
+    expect(expectOnly('0C 41 FF 42', 'eight-bit', 2).message).toBe('FF has bit 7 set; a Minitel shows a full block (DEL)');
   });
 
   it('latin1-accent: é saved as Latin-1 0xE9 (a Minitel shows i)', () => {
     const found = expectOnly('0C 63 61 66 E9', 'latin1-accent', 4);
     expect(found.message).toContain("shows 'i'");
+    // The same byte as a REP count or a mosaic is not text.
+    expectOnly('0C 41 12 C5', 'eight-bit', 3);
+    expectOnly('0C 0E E9 0F', 'eight-bit', 2);
   });
 
   it('utf8-text: é saved as UTF-8 C3 A9', () => {
