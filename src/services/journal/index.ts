@@ -1,0 +1,103 @@
+/**
+ * JOURNAL: articles from plain text files (markup in layout.ts), listed by
+ * title, read page by page with Suite and Retour. The folder is read at
+ * each visit, so a new file is online as soon as it is saved.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineService, pad, type Service, type Session } from '../../sdk/index.js';
+import { VideotexBuilder } from '../../videotex/builder.js';
+import { COLOUR } from '../../videotex/codes.js';
+import { drawBody, layoutLines, paginate, parseArticle, type Article, type Line } from './layout.js';
+
+export const DEFAULT_ARTICLES_DIR = fileURLToPath(new URL('./data/articles/', import.meta.url));
+
+export const JOURNAL_LIMITS = {
+  /** Articles listed; the oldest beyond this are left out. */
+  articles: 200,
+  /** An article file: far more than anyone reads on a Minitel. */
+  fileBytes: 128 * 1024,
+} as const;
+
+export interface JournalOptions {
+  /** The folder of .txt articles (default: the articles shipped with Teletel). */
+  articlesDir?: string;
+}
+
+export interface LoadedArticle extends Article {
+  file: string;
+  pages: Line[][];
+}
+
+/** The articles of a folder, in file name order (number them: 01-…, 02-…). Unreadable files are skipped. */
+export async function loadArticles(dir: string): Promise<LoadedArticle[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.txt')).sort();
+  } catch {
+    return [];
+  }
+  const articles: LoadedArticle[] = [];
+  for (const name of names.slice(0, JOURNAL_LIMITS.articles)) {
+    const file = join(dir, name);
+    try {
+      if ((await stat(file)).size > JOURNAL_LIMITS.fileBytes) continue;
+      const article = parseArticle(await readFile(file, 'utf8'));
+      articles.push({ ...article, file: name, pages: paginate(layoutLines(article)) });
+    } catch {
+      // A file removed or unreadable between readdir and readFile: not listed.
+    }
+  }
+  return articles;
+}
+
+/** One page of an article, as a complete screen. */
+export function articlePage(article: LoadedArticle, index: number): VideotexBuilder {
+  const total = article.pages.length;
+  const b = new VideotexBuilder().clear().cursor(false);
+  b.moveTo(1, 1).background(COLOUR.BLUE).foreground(COLOUR.WHITE).text(pad(' LE JOURNAL', 33) + pad(`${index + 1}/${total}`, 6));
+  b.background(COLOUR.BLACK);
+  drawBody(b, article.pages[index]);
+  b.moveTo(24, 1).foreground(COLOUR.CYAN).text(' ');
+  if (index < total - 1) b.inverse(true).text(' SUITE ').inverse(false).text(' ');
+  b.inverse(true).text(' RETOUR ').inverse(false).text(' ').inverse(true).text(' SOMMAIRE ').inverse(false);
+  return b;
+}
+
+async function read(s: Session, article: LoadedArticle): Promise<void> {
+  let index = 0;
+  for (;;) {
+    await s.show(articlePage(article, index));
+    const key = await s.waitKey('Suite', 'Retour');
+    if (key === 'Suite') {
+      if (index < article.pages.length - 1) index++;
+      else s.notify("Fin de l'article", { bell: true });
+    } else if (index > 0) {
+      index--;
+    } else {
+      return;
+    }
+  }
+}
+
+export function journalService(options: JournalOptions = {}): Service {
+  const dir = options.articlesDir ?? DEFAULT_ARTICLES_DIR;
+  return defineService({
+    code: 'JOURNAL',
+    name: 'Le journal',
+    description: "Des articles à lire page par page, dont une petite histoire du Minitel.",
+    keywords: ['presse', 'actualités', 'articles', 'histoire', 'minitel'],
+    async session(s) {
+      const articles = await loadArticles(dir);
+      for (;;) {
+        const article = await s.list(articles, {
+          title: 'LE JOURNAL',
+          render: (a) => a.title,
+          empty: 'Aucun article pour le moment.',
+        });
+        await read(s, article);
+      }
+    },
+  });
+}
