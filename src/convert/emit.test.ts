@@ -5,6 +5,7 @@ import { targetScreen } from './convert.js';
 import { emitCells } from './emit.js';
 import { FULL_PAGE, isFullPage, type Region } from './geometry.js';
 import { FULL } from './mosaic.js';
+import { sameMosaicPixels } from './metrics.js';
 import { orientCells } from './orient.js';
 import type { CellColours } from './quantise.js';
 
@@ -53,7 +54,7 @@ describe('emit: cells to bytes', () => {
           const terminal = new Terminal();
           terminal.write(Uint8Array.of(0x0c));
           terminal.write(bytes);
-          expect(terminal.screen.looksLike(screen)).toBe(true);
+          expect(sameMosaicPixels(terminal.screen, screen, FULL_PAGE)).toBe(true);
           expect(bytes.every((b) => b < 0x80)).toBe(true);
         },
       ),
@@ -68,7 +69,7 @@ describe('emit: cells to bytes', () => {
         const terminal = new Terminal();
         terminal.write(Uint8Array.of(0x0e, 0x1b, 0x45, 0x7f, 0x12, 0x7f));
         terminal.write(bytes);
-        expect(terminal.screen.looksLike(screen)).toBe(true);
+        expect(sameMosaicPixels(terminal.screen, screen, FULL_PAGE)).toBe(true);
       }),
       { numRuns: 100 },
     );
@@ -113,5 +114,18 @@ describe('emit: cells to bytes', () => {
     const bytes = encode(colours, FULL_PAGE).bytes;
     // One white cell: a full block in the default white foreground, then nothing.
     expect(Array.from(bytes)).toEqual([0x0c, 0x0e, 0x7f, 0x0f]);
+  });
+});
+
+describe('emit: a full page that ends in black', () => {
+  it('leaves out a trailing full block in black, which looks like what FF left', () => {
+    const colours: CellColours = { columns: 40, rows: 24, a: new Uint8Array(960), b: new Uint8Array(960), pixels: new Uint8Array(960) };
+    colours.a.set([5, 7, 7]);
+    colours.b.set([0, 5, 0]);
+    colours.pixels.set([1, 1, 1]);
+    const { bytes, screen } = encode(colours, FULL_PAGE);
+    const terminal = new Terminal();
+    terminal.write(bytes);
+    expect(sameMosaicPixels(terminal.screen, screen, FULL_PAGE)).toBe(true);
   });
 });
