@@ -50,7 +50,7 @@ export default function run(): void {
     console.log(
       `${name.padEnd(28)} error ${error.perPixel.toFixed(1).padStart(5)} per pixel, ${error.perCell.toFixed(1).padStart(4)} per cell (RGB distance); ` +
         `${String(conversion.bytes.length).padStart(4)} bytes = ${transmissionSeconds(conversion.bytes.length, 1200).toFixed(2)} s at 1200 baud; ` +
-        `conversion ${ms.toFixed(1)} ms (median of ${RUNS})`,
+        `conversion ${ms.toFixed(1)} ms (median of ${RUNS}); written by ${conversion.writer}`,
     );
   }
 }

@@ -2,7 +2,8 @@
  * Picture → Videotex page: fit the picture to the mosaic grid (fit.ts), reduce
  * each cell to two colours with error diffusion (quantise.ts), choose the
  * encoding of each cell that makes the stream shortest (orient.ts), build the
- * target Screen and write it as bytes (emit.ts).
+ * target Screen and write it as bytes (stream.ts: our emitter, or encodeScreen
+ * for a full page when that is shorter).
  *
  * Without a region the result is a full page: FF then rows 1–24. With one,
  * it draws only inside the region (no FF), leaving the rest of the screen as
@@ -22,7 +23,7 @@ import { fitToRegion, type MosaicPixels } from './fit.js';
 import { minitelPalette, type ColourMode } from './palette.js';
 import { quantiseCells, type CellColours, type Dither } from './quantise.js';
 import { orientCells, type CellEncodings } from './orient.js';
-import { emitCells } from './emit.js';
+import { streamFor, type Writer } from './stream.js';
 
 export interface ConvertOptions {
   /** 'grey': the 8 grey levels of a monochrome Minitel (p.32). Default 'colour'. */
@@ -36,6 +37,8 @@ export interface ConvertOptions {
 export interface Conversion {
   /** The Videotex stream, 7-bit. */
   bytes: Uint8Array;
+  /** Which writer gave the shorter stream. */
+  writer: Writer;
   /** The screen the stream draws on a cleared page (outside a region: cleared cells). */
   screen: Screen;
   /** The picture fitted to the region's mosaic pixels, before colour reduction. */
@@ -58,8 +61,9 @@ export function convertImage(image: RgbaImage, options: ConvertOptions = {}): Co
     breakBefore: (i) => !full && i % region.columns === 0,
     beforeText: (i) => !reachesRight && i % region.columns === region.columns - 1,
   });
-  const bytes = emitCells(cells, region, { clear: full });
-  return { bytes, screen: targetScreen(cells, region), pixels, colours, cells, region };
+  const screen = targetScreen(cells, region);
+  const { bytes, writer } = streamFor(cells, region, screen);
+  return { bytes, writer, screen, pixels, colours, cells, region };
 }
 
 export function convertPng(png: Uint8Array, options: ConvertOptions = {}): Conversion {
