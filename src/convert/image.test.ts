@@ -1,4 +1,5 @@
 import { deflateSync } from 'node:zlib';
+import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from '../test-support/fake-io.js';
 import { decodePngImage, ImageError } from './image.js';
@@ -33,6 +34,16 @@ describe('image: PNG in', () => {
     const image = decodePngImage(pngBytes(solidImage(3, 2, [10, 20, 30, 40])));
     expect([image.width, image.height]).toEqual([3, 2]);
     expect(Array.from(image.data.subarray(0, 4))).toEqual([10, 20, 30, 40]);
+  });
+
+  it('reads grey, grey with alpha and 16-bit PNGs as 8-bit RGBA', () => {
+    for (const [colorType, bitDepth] of [[0, 8], [0, 16], [2, 16], [4, 8], [6, 16]] as const) {
+      const png = new PNG({ width: 4, height: 3 });
+      png.data = Buffer.alloc(4 * 3 * 4, 200);
+      const image = decodePngImage(new Uint8Array(PNG.sync.write(png, { colorType, bitDepth, inputHasAlpha: true })));
+      expect([image.width, image.height, image.data.length]).toEqual([4, 3, 48]);
+      expect(image.data[3]).toBe(colorType === 4 || colorType === 6 ? 200 : 255);
+    }
   });
 
   it('says "not a PNG image" for empty input, text and random bytes', () => {
