@@ -9,7 +9,6 @@ import * as codes from './codes.js';
 import * as cellModule from './cell.js';
 import { CharSet } from './cell.js';
 import * as charset from './charset.js';
-import * as screenModule from './screen.js';
 
 // Module-level copies of the bindings used per cell: tsx and the test runner
 // turn imported bindings into getters, which dominated the encoder's profile.
@@ -18,7 +17,6 @@ const { ACCENT_MASK, BG_MASK, BG_SHIFT, BLINK, DELIMITER, DOUBLE_HEIGHT, DOUBLE_
   cellModule;
 const { cellAccent, cellBg, cellCode, cellFg, cellSet, isMosaicCell } = cellModule;
 const { codeOfAccent } = charset;
-const { visualKey } = screenModule;
 
 const LAST_ROW = 24;
 
@@ -360,14 +358,41 @@ export function zoneAfter(cell: number, zone: number): number {
 
 /** visualKey sets bit 31 for blank cells (screen.ts): they show only colours. */
 const BLANK_KEY = 0x80000000;
+const CODE_BITS = 0x7f;
+const SET_BITS = 7 << 7;
+const G0_SET = CharSet.G0 << 7;
+const G1_SET = CharSet.G1 << 7;
+const DRCS1_SET = CharSet.DRCS1 << 7;
 
 export function isBlankKey(key: number): boolean {
   return key >= BLANK_KEY;
 }
 
-/** The visual key of `cell` with zone `zone` on its left. */
+/**
+ * The visual key of `cell` with zone `zone` on its left: the same number as
+ * `visualKey(resolveCell(cell, zone))` (screen.ts), computed inline because
+ * the encoder asks for it for every candidate of every cell. The encoder
+ * tests check the two agree.
+ */
 export function cellKey(cell: number, zone: number): number {
-  return visualKey(resolveCell(cell, zone));
+  const set = cell & SET_BITS;
+  let resolved: number;
+  if (cell & DELIMITER) resolved = cell;
+  else if (set === G1_SET || set === DRCS1_SET) resolved = (cell & ~MASK) | (zone & Z_MASK ? MASK : 0);
+  else resolved = (cell & ~(BG_MASK | LINING | MASK)) | ((zone & Z_BG) << BG_SHIFT) | (zone & Z_UL ? LINING : 0) | (zone & Z_MASK ? MASK : 0);
+  // Blank cells draw no foreground: a delimiter, an empty mosaic, a plain space (Screen isBlankCell).
+  let blank = false;
+  if (!(resolved & ERROR)) {
+    const code = resolved & CODE_BITS;
+    if (resolved & DELIMITER) blank = true;
+    else if (set === G1_SET) blank = code === 0x20 || code === 0x40;
+    else if (set === G0_SET) blank = code === 0x20 && !(resolved & (LINING | ACCENT_MASK));
+  }
+  if (!blank) return resolved >>> 0;
+  const bg = (resolved & BG_MASK) >>> BG_SHIFT;
+  const shown = resolved & INVERSE ? (resolved >>> FG_SHIFT) & 7 : bg;
+  const hidden = resolved & MASK ? bg : shown;
+  return (BLANK_KEY | (hidden << 3) | shown) >>> 0;
 }
 
 /**

@@ -11,7 +11,8 @@ import { hex } from '../test-support/videotex.js';
 import { COLOUR } from './codes.js';
 import { VideotexBuilder } from './builder.js';
 import { encodeDiff, encodeScreen } from './encode.js';
-import { Screen } from './screen.js';
+import { Screen, visualKey } from './screen.js';
+import { cellKey, resolveCell, zoneAfter } from './encode-model.js';
 import { Terminal } from './terminal.js';
 import { stripFilePadding } from './vdt-file.js';
 
@@ -283,6 +284,29 @@ describe('encodeDiff', () => {
 });
 
 // ---- properties ---------------------------------------------------------------------
+
+/** Any cell word the screen model can hold (cell.ts layout). */
+const cellWord = fc
+  .tuple(fc.integer({ min: 0x20, max: 0x7f }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 0x3ff }))
+  .map(([code, set, accent, rest]) => (code | (set << 7) | (accent << 10) | (rest << 13)) >>> 0);
+
+describe('encoder model agrees with the screen model', () => {
+  it('resolveCell and zoneAfter give Screen.resolveRow, and cellKey gives visualKey (p.84, p.86, p.93–94)', () => {
+    fc.assert(
+      fc.property(fc.array(cellWord, { minLength: 40, maxLength: 40 }), (words) => {
+        const screen = new Screen();
+        words.forEach((word, i) => screen.set(3, i + 1, word));
+        const resolved = screen.resolveRow(3, new Uint32Array(40));
+        let zone = 0;
+        words.forEach((word, i) => {
+          expect(resolveCell(word, zone) >>> 0).toBe(resolved[i]);
+          expect(cellKey(word, zone)).toBe(visualKey(resolved[i]));
+          zone = zoneAfter(word, zone);
+        });
+      }),
+    );
+  });
+});
 
 const token: fc.Arbitrary<number[]> = fc.oneof(
   { weight: 6, arbitrary: fc.array(fc.integer({ min: 0x20, max: 0x7f }), { minLength: 1, maxLength: 8 }) },

@@ -21,7 +21,7 @@
 import * as codes from './codes.js';
 import * as cellModule from './cell.js';
 import { CharSet } from './cell.js';
-import { DRCS_FIRST_CODE, Screen, visualKey } from './screen.js';
+import { DRCS_FIRST_CODE, Screen } from './screen.js';
 import { Terminal } from './terminal.js';
 import type { TerminalModel } from './protocol.js';
 import { cursorMoves, usBytes, type CursorMoves, type CursorPosition } from './cursor-moves.js';
@@ -35,7 +35,7 @@ const { C0, COLUMNS, ESC_ATTR, ESC_OTHER, ROWS, SP } = codes;
 const { BG_SHIFT, CLEARED_CELL, DELIMITER, DOUBLE_HEIGHT, DOUBLE_WIDTH, ERROR, LINING, MASK, RIGHT_HALF, SET_SHIFT, SIZE_BITS, TOP_HALF } =
   cellModule;
 const { cellCode, cellSet } = cellModule;
-const { DESIGNATION_DRCS, DESIGNATION_STANDARD, DESIGNATION_UNKNOWN, DEFAULT_STATE, Z_BG, Z_MASK, Z_UL } = model;
+const { DESIGNATION_DRCS, DESIGNATION_STANDARD, DESIGNATION_UNKNOWN, DEFAULT_STATE, S_MOSAIC, Z_BG, Z_MASK, Z_UL } = model;
 const { advance, afterPrint, canWord, careFor, cellKey, characterBytes, characterLength, isBlankKey } = model;
 const { printedGlyph, printedWord, resetState, transition, withDesignations, wrapsPastLastRow, zoneAfter, zoneNeeds, zonePasses } = model;
 
@@ -110,7 +110,7 @@ export function encodeScreen(screen: Screen, options: EncodeOptions = {}): Uint8
 export function encodeDiff(from: Screen | Terminal, to: Screen, options: EncodeOptions = {}): Uint8Array {
   const origin = originOf(from, options);
   const direct = new Encoder(origin, to, false).run();
-  // A redraw starts with FF and rewrites everything: not worth trying when it cannot be shorter.
+  // A redraw starts with FF and rewrites everything: not worth trying when it can hardly be shorter.
   if (direct.ok && direct.bytes.length <= redrawLowerBound(to)) return Uint8Array.from(direct.bytes);
   const redraw = new Encoder(origin, to, true).run();
   // Prefer what checks out; among those, the shorter.
@@ -120,23 +120,34 @@ export function encodeDiff(from: Screen | Terminal, to: Screen, options: EncodeO
 }
 
 /**
- * At least FF plus one byte per run of identical cells that do not look
- * cleared, in rows 1–24 (halves of enlarged characters come with their anchor).
+ * About the least a redraw can cost: FF plus one byte per run of identical
+ * cells that do not look cleared, in rows 1–24 (halves of enlarged
+ * characters come with their anchor).
  */
 function redrawLowerBound(to: Screen): number {
-  const cleared = visualKey(CLEARED_CELL);
-  const resolved = new Uint32Array(COLUMNS);
+  const cleared = cellKey(CLEARED_CELL, 0);
+  const cells = to.cells;
   let bound = 1;
   for (let row = 1; row <= 24; row++) {
-    to.resolveRow(row, resolved);
     let previous = cleared;
-    for (let i = 0; i < COLUMNS; i++) {
-      const key = visualKey(resolved[i]);
-      if (key !== cleared && key !== previous && !(resolved[i] & (TOP_HALF | RIGHT_HALF))) bound++;
+    let zone = 0;
+    for (let i = row * COLUMNS; i < (row + 1) * COLUMNS; i++) {
+      const key = cellKey(cells[i], zone);
+      if (key !== cleared && key !== previous && !(cells[i] & (TOP_HALF | RIGHT_HALF))) bound++;
       previous = key;
+      zone = zoneAfter(cells[i], zone);
     }
   }
   return bound;
+}
+
+/** Bytes of REP for `count` repetitions, 63 at most per REP (p.98). */
+function repBytes(count: number): number {
+  return 2 * Math.ceil(count / REP_MAX);
+}
+
+function pushRep(body: number[], count: number): void {
+  for (let left = count; left > 0; left -= REP_MAX) body.push(C0.REP, 0x40 + Math.min(left, REP_MAX));
 }
 
 function originOf(from: Screen | Terminal, options: EncodeOptions): Origin {
@@ -198,8 +209,15 @@ interface Approach {
   state: number;
 }
 
+/** The last character a plan displays, which REP would repeat (p.98). */
+interface Printed {
+  glyph: number;
+  mosaic: boolean;
+}
+
 /** One way to fix the cell under consideration, with its cost. */
 interface Plan extends Approach {
+  printed?: Printed;
   /** Cells it fixes that needed fixing. */
   covered: number;
   /** Bytes, plus what it makes the next cell pay. */
@@ -215,6 +233,9 @@ class Encoder {
   private attributesKnown: boolean;
   /** A DRCS download is open: the next byte must be a C0 (a US or RS ends it). */
   private downloadOpen = false;
+  /** The last character displayed, which REP repeats (p.98); −1 when unknown. */
+  private lastGlyph = -1;
+  private lastMosaic = false;
   /** Attributes and position saved when we entered row 0, restored by LF (p.97). */
   private saved: { state: number; known: boolean } | undefined;
 
@@ -274,6 +295,7 @@ class Encoder {
       this.emit([C0.ESC, ESC_OTHER.GLOBAL, SP, this.target.globalMask ? 0x58 : 0x5f]); // p.94
     }
     this.downloadShapes();
+    if (this.clear) this.placeHalvesAtPageEdges();
     this.planJobs(1, 24);
     for (let row = 1; row <= 24; row++) this.processRow(row);
     this.repair();
@@ -303,15 +325,13 @@ class Encoder {
   // ---- the target --------------------------------------------------------------------
 
   private analyseTarget(): void {
-    const resolved = new Uint32Array(COLUMNS);
     const cells = this.target.cells;
     for (let row = 0; row < ROWS; row++) {
-      this.target.resolveRow(row, resolved);
       const base = row * COLUMNS;
       const zbase = row * ZONE_STRIDE;
       let zone = 0;
       for (let i = 0; i < COLUMNS; i++) {
-        this.keys[base + i] = visualKey(resolved[i]);
+        this.keys[base + i] = cellKey(cells[base + i], zone);
         zone = zoneAfter(cells[base + i], zone);
         this.zones[zbase + i + 1] = zone;
       }
@@ -430,6 +450,7 @@ class Encoder {
 
   /** Left to right, keeping the zone on the left of each cell as the target needs it. */
   private processRow(row: number): void {
+    if (row !== 0) this.placeHalvesAtRowEdges(row);
     const base = row * COLUMNS;
     let zone = 0;
     let column = 1;
@@ -518,28 +539,43 @@ class Encoder {
     const written = printedWord(approach.state, glyph, row, column);
     if (written & SIZE_BITS || !this.accepts(written, row, column, zone)) return undefined;
     const body = approach.body;
-    characterBytes(written, body);
+    const mosaic = (approach.state & S_MOSAIC) !== 0;
+    const printed = { glyph, mosaic };
     let state = afterPrint(approach.state, glyph);
-    let covered = 1;
     let [nextRow, nextColumn] = advance(row, column, written, false);
     if (this.origin.rollSafe && wrapsPastLastRow(row, column, written)) {
       // Insert mode never wraps, so nothing scrolls even in roll mode (p.95, p.97).
       body.unshift(...CSI_INSERT_ON);
+      characterBytes(written, body);
       body.push(...CSI_INSERT_OFF);
-    } else {
-      const run = this.extendRun(row, column, zone, written, glyph, state);
-      const length = characterLength(written);
-      const repBytes = 2 * Math.ceil(run.copies / REP_MAX);
-      if (run.copies > 0 && repBytes < run.copies * length) {
-        for (let left = run.copies; left > 0; left -= REP_MAX) body.push(C0.REP, 0x40 + Math.min(left, REP_MAX));
-        covered += run.needed;
-        state = run.state;
-        nextRow = run.row;
-        nextColumn = run.column;
-      }
+      return this.plan(approach, body, state, 1, nextRow, nextColumn, printed);
     }
+    const run = this.extendRun(row, column, zone, written, glyph, state);
+    const length = characterLength(written);
+    // The character then REP for the copies, when REP pays (p.98)…
+    const withCharacter = run.copies > 0 && repBytes(run.copies) < run.copies * length ? length + repBytes(run.copies) : length;
+    // …or REP alone when the last character displayed is this one: REP repeats it
+    // with the current attributes, even after a move (p.98).
+    const repeatOnly = glyph === this.lastGlyph && mosaic === this.lastMosaic ? repBytes(run.copies + 1) : Infinity;
+    if (repeatOnly - run.needed <= withCharacter - (withCharacter > length ? run.needed : 0)) {
+      pushRep(body, run.copies + 1);
+      return this.plan(approach, body, run.state, 1 + run.needed, run.row, run.column, printed);
+    }
+    characterBytes(written, body);
+    let covered = 1;
+    if (withCharacter > length) {
+      pushRep(body, run.copies);
+      covered += run.needed;
+      state = run.state;
+      nextRow = run.row;
+      nextColumn = run.column;
+    }
+    return this.plan(approach, body, state, covered, nextRow, nextColumn, printed);
+  }
+
+  private plan(approach: Approach, body: number[], state: number, covered: number, row: number, column: number, printed: Printed): Plan {
     const bytes = approach.move.length + body.length;
-    return { move: approach.move, reset: approach.reset, body, state, covered, score: bytes + this.lookahead(nextRow, nextColumn, state) - covered };
+    return { move: approach.move, reset: approach.reset, body, state, covered, printed, score: bytes + this.lookahead(row, column, state) - covered };
   }
 
   /** How far REP copies of `written` stay right: copies up to the last one that fixes something. */
@@ -636,6 +672,10 @@ class Encoder {
     this.moveWith(plan.move, plan.reset);
     this.emit(plan.body);
     this.state = plan.state;
+    if (plan.printed) {
+      this.lastGlyph = plan.printed.glyph;
+      this.lastMosaic = plan.printed.mosaic;
+    }
   }
 
   /** Emits a move and updates what is known: US and RS reset attributes; US 40 c saves them (p.96–97). */
@@ -676,14 +716,101 @@ class Encoder {
         copies++;
       }
       const length = characterLength(word);
-      if (copies > 0 && 2 * Math.ceil(copies / REP_MAX) < copies * length) {
-        for (let left = copies; left > 0; left -= REP_MAX) body.push(C0.REP, 0x40 + Math.min(left, REP_MAX));
+      if (copies > 0 && repBytes(copies) < copies * length) {
+        pushRep(body, copies);
         for (let k = 1; k <= copies; k++) this.jobs.get(row * COLUMNS + column + k * width - 1)?.shift();
       }
     }
-    this.moveWith(approach.move, approach.reset);
-    this.emit(body);
-    this.state = approach.state;
+    this.perform({ ...approach, body, covered: 0, score: 0, printed: { glyph, mosaic: (approach.state & S_MOSAIC) !== 0 } });
+  }
+
+  // ---- halves no write can make in place ---------------------------------------------------
+
+  /**
+   * Scrolling, row insertion and deletion can leave the bottom of a
+   * double-height character on row 1 or its top on row 24, which no write can
+   * make, since double height is refused on row 1 (p.93). Right after FF they
+   * are drawn a row away and moved: CSI M on row 1 pulls row 2 up, CSI L on
+   * row 23 pushes it down (p.96).
+   */
+  private placeHalvesAtPageEdges(): void {
+    const bottoms = this.edgeAnchors(1, (cell) => !(cell & TOP_HALF) && (cell & DOUBLE_HEIGHT) !== 0);
+    if (bottoms.length > 0) {
+      for (const [column, word] of bottoms) this.writeAnchor(2, column, word);
+      this.placeCursorThen(1, 1, [C0.ESC, ESC_ATTR.CSI, 0x4d]);
+    }
+    const tops = this.edgeAnchors(24, (cell) => (cell & TOP_HALF) !== 0);
+    if (tops.length > 0) {
+      for (const [column, word] of tops) this.writeAnchor(24, column, word);
+      this.placeCursorThen(23, 1, [C0.ESC, ESC_ATTR.CSI, 0x4c]);
+    }
+  }
+
+  /** Enlarged characters whose visible part in `row` passes `test`, as [anchor column, word]. */
+  private edgeAnchors(row: number, test: (cell: number) => boolean): [number, number][] {
+    const found: [number, number][] = [];
+    for (let column = 1; column <= COLUMNS; column++) {
+      const index = row * COLUMNS + column - 1;
+      const cell = this.target.cells[index];
+      if (!(cell & (DOUBLE_WIDTH | DOUBLE_HEIGHT)) || isBlankKey(this.keys[index]) || !test(cell)) continue;
+      const anchor = column - (cell & RIGHT_HALF ? 1 : 0);
+      const word = cell & ~(TOP_HALF | RIGHT_HALF);
+      if (anchor >= 1 && !found.some(([c, w]) => c === anchor && w === word)) found.push([anchor, word]);
+    }
+    return found;
+  }
+
+  /**
+   * Insert mode and CSI P/@ can push a double-width character half off the
+   * row: its right half alone in column 1, or its left half in column 40 still
+   * marked double width, which no write can make (a double-width character is
+   * refused at column 40, p.97). It is drawn one column in, then the row is
+   * shifted with CSI P at column 1 or CSI @ at column 39 (p.95), before the
+   * rest of the row is written.
+   */
+  private placeHalvesAtRowEdges(row: number): void {
+    const first = row * COLUMNS;
+    const left = this.target.cells[first];
+    if (left & RIGHT_HALF && this.edgeHalfMissing(row, first)) {
+      this.writeAnchor(row + (left & TOP_HALF ? 1 : 0), 1, left & ~(RIGHT_HALF | TOP_HALF));
+      this.placeCursorThen(row, 1, [C0.ESC, ESC_ATTR.CSI, 0x50]);
+    }
+    const last = first + COLUMNS - 1;
+    const right = this.target.cells[last];
+    if (right & DOUBLE_WIDTH && !(right & RIGHT_HALF) && this.edgeHalfMissing(row, last)) {
+      this.writeAnchor(row + (right & TOP_HALF ? 1 : 0), COLUMNS - 1, right & ~TOP_HALF);
+      this.placeCursorThen(row, COLUMNS - 1, [C0.ESC, ESC_ATTR.CSI, 0x40]);
+    }
+  }
+
+  /** The target's part of an enlarged character at `index` (in `row`) shows something and is not there yet. */
+  private edgeHalfMissing(row: number, index: number): boolean {
+    const cell = this.target.cells[index];
+    if (isBlankKey(this.keys[index]) || this.screen.cells[index] === cell) return false;
+    return !(cell & TOP_HALF) || row < 24;
+  }
+
+  /** Writes an enlarged character at (row, column), whatever it covers. */
+  private writeAnchor(row: number, column: number, word: number): void {
+    const approach = this.approach(row, column, word, careFor(word, false));
+    if (!approach) return;
+    const body = approach.body;
+    characterBytes(word, body);
+    if (this.origin.rollSafe && wrapsPastLastRow(row, column, word)) {
+      body.unshift(...CSI_INSERT_ON);
+      body.push(...CSI_INSERT_OFF);
+    }
+    const glyph = printedGlyph(approach.state, word);
+    this.perform({ ...approach, body, covered: 0, score: 0, printed: { glyph, mosaic: (approach.state & S_MOSAIC) !== 0 } });
+  }
+
+  /** Moves to (row, column) by the cheapest way, then sends `bytes` (a CSI, which keeps attributes). */
+  private placeCursorThen(row: number, column: number, bytes: number[]): void {
+    const moves = this.movesTo(row, column);
+    // Nothing is written here, so unknown attributes do not matter.
+    if (moves.keep && moves.keep.length <= moves.reset.length) this.moveWith(moves.keep, false);
+    else this.moveWith(moves.reset, true);
+    this.emit(bytes);
   }
 
   // ---- checking pass ---------------------------------------------------------------------
@@ -709,9 +836,16 @@ class Encoder {
     }
   }
 
+  /** The row does not look like the target yet (the same test as Screen.looksLike, per row). */
   private rowDiffers(row: number): boolean {
-    const resolved = this.screen.resolveRow(row, new Uint32Array(COLUMNS));
-    for (let i = 0; i < COLUMNS; i++) if (visualKey(resolved[i]) !== this.keys[row * COLUMNS + i]) return true;
+    const base = row * COLUMNS;
+    const cells = this.screen.cells;
+    let zone = 0;
+    for (let i = 0; i < COLUMNS; i++) {
+      const cell = cells[base + i];
+      if (cellKey(cell, zone) !== this.keys[base + i]) return true;
+      zone = zoneAfter(cell, zone);
+    }
     return false;
   }
 
