@@ -44,6 +44,8 @@ export class InputQueue {
   private readonly onAbort: () => void;
   /** Keys dropped because the queue was full. */
   dropped = 0;
+  /** An error for the next read, set by interrupt() while nobody was waiting. */
+  private interruption: unknown;
 
   constructor(private readonly link: TerminalLink) {
     this.unsubscribe = link.onInput((event) => {
@@ -85,6 +87,11 @@ export class InputQueue {
   /** The next key; rejects with SessionClosedError when the user leaves. */
   next(): Promise<Key> {
     if (this.link.closed.aborted) return Promise.reject(new SessionClosedError(this.link.closed.reason));
+    if (this.interruption !== undefined) {
+      const error = this.interruption;
+      this.interruption = undefined;
+      return Promise.reject(error);
+    }
     const key = this.keys.shift();
     if (key !== undefined) return Promise.resolve(key);
     if (this.waiter !== null) {
@@ -97,6 +104,17 @@ export class InputQueue {
     });
     idleObservers.get(this.link)?.();
     return promise;
+  }
+
+  /** Makes the pending read (or the next one) fail with `error`: an event from elsewhere ends what the service waits for. */
+  interrupt(error: unknown): void {
+    const waiter = this.waiter;
+    if (waiter === null) {
+      this.interruption = error;
+      return;
+    }
+    this.waiter = null;
+    waiter.reject(error);
   }
 
   /** Forgets the keys typed ahead. */

@@ -296,6 +296,30 @@ describe('end of the visit', () => {
     expect(isSdkErrorWithCode(m.error, 'TELETEL_E_RESTART_LOOP')).toBe(true);
   });
 
+  it('s.interrupt() ends a pending wait from an outside event, and onEnd runs however the visit ends', async () => {
+    const ended: string[] = [];
+    let session: { interrupt(error?: unknown): void } | undefined;
+    const service = defineService({
+      code: 'INT',
+      name: 'Interrupt',
+      async session(s) {
+        session = s;
+        s.onEnd(() => ended.push('end'));
+        await s.form({ x: { row: 5, column: 1, length: 5 } });
+      },
+    });
+    const m = connect(service);
+    await m.type('ab');
+    session?.interrupt();
+    await m.done;
+    expect(m.error).toBeUndefined();
+    expect(ended).toEqual(['end']);
+    const other = connect(service);
+    await other.idle();
+    await other.hangUp();
+    expect(ended).toEqual(['end', 'end']);
+  });
+
   it('s.leave() ends the visit normally', async () => {
     const service = defineService({
       code: 'BYE',

@@ -82,6 +82,7 @@ export class Session<S = Record<string, unknown>> {
   private readonly intervals = new Set<Timer>();
   private readonly keyHandlers = new Map<FunctionKeyName, () => unknown>();
   private cancelNotify: (() => void) | undefined;
+  private readonly endHandlers: (() => unknown)[] = [];
   private readonly host: ListHost;
 
   constructor(link: TerminalLink, context: ServiceContext, setup: SessionSetup<S>) {
@@ -282,6 +283,21 @@ export class Session<S = Record<string, unknown>> {
 
   // ---- control ----------------------------------------------------------------
 
+  /**
+   * Makes the key the service waits for (in s.key, a form, a list…) fail
+   * with `error`, by default a LeaveSignal that ends the visit: for events
+   * from elsewhere, such as an operator excluding a user from a chat.
+   */
+  interrupt(error: unknown = new LeaveSignal()): void {
+    this.input.interrupt(error);
+  }
+
+  /** Runs `callback` when the visit ends, however it ends (returning, Connexion/Fin, hang-up, error). */
+  onEnd(callback: () => unknown): void {
+    this.endHandlers.push(callback);
+  }
+
+
   /** Ends the visit now (as Connexion/Fin does). */
   leave(): never {
     throw new LeaveSignal();
@@ -358,6 +374,7 @@ export class Session<S = Record<string, unknown>> {
   dispose(): void {
     this.stopTimers();
     this.input.dispose();
+    for (const handler of this.endHandlers.splice(0)) this.guarded(handler, true);
   }
 
   private ensureOpen(): void {
@@ -392,8 +409,8 @@ export class Session<S = Record<string, unknown>> {
     this.write(new Uint8Array(0));
   }
 
-  private guarded(callback: () => unknown): void {
-    if (this.closed) return;
+  private guarded(callback: () => unknown, evenIfClosed = false): void {
+    if (this.closed && !evenIfClosed) return;
     try {
       const result = callback();
       if (result instanceof Promise) result.catch((error: unknown) => this.report(error));
@@ -403,8 +420,8 @@ export class Session<S = Record<string, unknown>> {
   }
 
   private report(error: unknown): void {
-    if (isControlSignal(error) || this.closed) return;
-    this.log.error('a timer of the service failed', { service: this.service.code, error: describe(error) });
+    if (isControlSignal(error)) return;
+    this.log.error('a callback of the service failed', { service: this.service.code, error: describe(error) });
   }
 
   private stopTimers(): void {
