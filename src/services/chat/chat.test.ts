@@ -1,0 +1,356 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { connect, type VirtualMinitel } from '../../sdk/testing.js';
+import { openSqliteStore, type SqliteStore } from '../../store/sqlite.js';
+import { InProcessBus } from '../../store/bus.js';
+import { chatService, mailbox } from './index.js';
+
+let store: SqliteStore;
+let bus: InProcessBus;
+let chat: ReturnType<typeof chatService>;
+
+beforeEach(() => {
+  store = openSqliteStore(':memory:');
+  bus = new InProcessBus();
+  chat = chatService({ bus, operators: [{ name: 'Sysop', password: 'minuit' }], flood: { lines: 100, windowMs: 10_000 } });
+});
+afterEach(async () => {
+  chat.hub.close();
+  await store.close();
+});
+
+function minitel(): VirtualMinitel {
+  return connect(chat, { store });
+}
+
+async function login(m: VirtualMinitel, pseudo: string, password = ''): Promise<void> {
+  await m.waitForText('Bienvenue sur la messagerie');
+  await m.type(pseudo);
+  if (password !== '') {
+    await m.press('Suite');
+    await m.type(password);
+  }
+  await m.press('Envoi');
+  await m.waitForText(`Bonjour ${pseudo}`);
+}
+
+async function enterRoom(m: VirtualMinitel, number = 1): Promise<void> {
+  await m.type('1');
+  await m.press('Envoi');
+  await m.waitForText('LES SALONS');
+  await m.type(String(number));
+  await m.press('Envoi');
+  await m.waitForText('SALON');
+}
+
+async function say(m: VirtualMinitel, text: string): Promise<void> {
+  await m.type(text);
+  await m.press('Envoi');
+}
+
+describe('CHAT rooms', () => {
+  it('two users chatting: each sees the other’s message', async () => {
+    const ana = minitel();
+    const bob = minitel();
+    await login(ana, 'ana');
+    await login(bob, 'bob');
+    await enterRoom(ana);
+    await enterRoom(bob);
+    expect(ana.rowText(1)).toMatch(/SALON Accueil +2 présents$/);
+    await say(ana, 'bonjour bob, ça va ?');
+    await bob.waitForText('ana> bonjour bob, ça va ?');
+    await say(bob, 'très bien, et toi ?');
+    await ana.waitForText('bob> très bien, et toi ?');
+    expect(ana.screenText()).toContain('ana> bonjour bob, ça va ?');
+    expect(ana.encoderMismatches).toEqual([]);
+    expect(bob.encoderMismatches).toEqual([]);
+  });
+
+  it('shows the room’s recent lines to a newcomer and keeps rooms apart', async () => {
+    const ana = minitel();
+    await login(ana, 'ana');
+    await enterRoom(ana, 1);
+    await say(ana, 'premier !');
+    const bob = minitel();
+    await login(bob, 'bob');
+    await enterRoom(bob, 1);
+    expect(bob.screenText()).toContain('ana> premier !');
+    const eve = minitel();
+    await login(eve, 'eve');
+    await enterRoom(eve, 2);
+    expect(eve.rowText(1)).toContain('SALON Bretagne');
+    await say(ana, 'seulement pour Accueil');
+    await bob.waitForText('seulement pour Accueil');
+    expect(eve.screenText()).not.toContain('seulement');
+  });
+
+  it('writes new lines round the message area, so a line costs only its own bytes', async () => {
+    const ana = minitel();
+    const bob = minitel();
+    await login(ana, 'ana');
+    await login(bob, 'bob');
+    await enterRoom(ana);
+    await enterRoom(bob);
+    for (let i = 1; i <= 25; i++) await say(ana, `ligne ${i}`);
+    await bob.waitForText('ana> ligne 25');
+    expect(bob.screenText()).toContain('ana> ligne 24');
+    const before = bob.bytesSent;
+    await say(ana, 'une de plus');
+    await bob.waitForText('ana> une de plus');
+    expect(bob.bytesSent - before).toBeLessThan(80);
+  });
+
+  it('lists who is connected and where', async () => {
+    const ana = minitel();
+    const bob = minitel();
+    await login(ana, 'ana');
+    await login(bob, 'bob');
+    await enterRoom(bob, 3);
+    await ana.type('2');
+    await ana.press('Envoi');
+    await ana.waitForText('CONNECTES : 2'); // no capital accents on a Minitel
+    expect(ana.screenText()).toMatch(/ana +\(menu\)/);
+    expect(ana.screenText()).toMatch(/bob +Cinéma/);
+  });
+
+  it('refuses a pseudonym already connected', async () => {
+    const ana = minitel();
+    await login(ana, 'ana');
+    const other = minitel();
+    await other.waitForText('Bienvenue');
+    await other.type('ANA');
+    await other.press('Envoi');
+    expect(other.rowZero()).toBe('ANA est déjà connecté');
+  });
+});
+
+describe('CHAT private messages and BAL', () => {
+  it('a private message to an absent user is found in the BAL when they connect', async () => {
+    const ana = minitel();
+    await login(ana, 'ana');
+    await ana.type('4');
+    await ana.press('Envoi');
+    await ana.waitForText('MESSAGE PRIV');
+    await ana.type('zoe');
+    await ana.press('Suite');
+    await ana.type('Rendez-vous demain à 8 h devant la gare.');
+    await ana.press('Envoi');
+    await ana.waitForText('Message envoyé à zoe.');
+    // Durable before "envoyé" was shown.
+    expect((await store.mail.list(mailbox('zoe'))).map((m) => m.body)).toEqual(['Rendez-vous demain à 8 h devant la gare.']);
+
+    const zoe = minitel();
+    await login(zoe, 'zoe');
+    expect(zoe.screenText()).toContain('1 nouveau message dans votre BAL.');
+    await zoe.type('3');
+    await zoe.press('Envoi');
+    await zoe.waitForText('BAL de zoe');
+    expect(zoe.rowText(3)).toMatch(/^ 1 \*ana +\d\d\/\d\d \d\d:\d\d$/);
+    expect(zoe.rowText(4)).toContain('Rendez-vous demain');
+    await zoe.type('1');
+    await zoe.press('Envoi');
+    await zoe.waitForText('De : ana');
+    expect(zoe.screenText()).toContain('Rendez-vous demain à 8 h devant la');
+    await zoe.press('Retour');
+    expect(zoe.rowText(3)).toMatch(/^ 1 {2}ana/); // read now
+    expect(await store.mail.count(mailbox('zoe'))).toEqual({ total: 1, unread: 0 });
+  });
+
+  it('alerts a connected recipient on row 0 when a private message arrives', async () => {
+    const ana = minitel();
+    const bob = minitel();
+    await login(ana, 'ana');
+    await login(bob, 'bob');
+    await enterRoom(ana);
+    await enterRoom(bob);
+    await say(ana, '/p bob on se voit ce soir ?');
+    await ana.waitForText('* Message envoyé à bob');
+    await bob.waitForText('Message de ana dans votre BAL', { row: 0 });
+    expect(bob.screenText()).not.toContain('on se voit');
+    await bob.press('Sommaire');
+    await bob.waitForText('1 nouveau message');
+  });
+
+  it('replies from the BAL and deletes a message', async () => {
+    const ana = minitel();
+    await login(ana, 'ana');
+    await store.mail.send({ mailbox: mailbox('ana'), from: 'bob', body: 'Tu viens ?' });
+    await ana.type('3');
+    await ana.press('Envoi');
+    await ana.type('1');
+    await ana.press('Envoi');
+    await ana.waitForText('De : bob');
+    await ana.press('Envoi'); // répondre
+    await ana.waitForText('MESSAGE PRIV');
+    expect(ana.screenText()).toContain('Pour : bob');
+    await ana.type('Oui !');
+    await ana.press('Envoi');
+    await ana.waitForText('Message envoyé à bob.');
+    expect((await store.mail.list(mailbox('bob'))).map((m) => [m.from, m.body])).toEqual([['ana', 'Oui !']]);
+    await ana.press('Envoi');
+    await ana.waitForText('BAL de ana');
+    await ana.type('1');
+    await ana.press('Envoi');
+    await ana.press('Annulation');
+    await ana.waitForText('Votre boîte aux lettres est vide.');
+  });
+
+  it('a password registers the pseudonym and protects its BAL', async () => {
+    const ana = minitel();
+    await login(ana, 'ana', 'secret');
+    expect(await store.accounts.get('ana')).toMatchObject({ name: 'ana' });
+    await ana.hangUp();
+    await store.mail.send({ mailbox: mailbox('ana'), from: 'bob', body: 'privé' });
+    const thief = minitel();
+    await thief.waitForText('Bienvenue');
+    await thief.type('ana');
+    await thief.press('Envoi');
+    expect(thief.rowZero()).toBe('Pseudo protégé : mot de passe faux');
+    await thief.type('ana');
+    await thief.press('Suite');
+    await thief.type('devine');
+    await thief.press('Envoi');
+    expect(thief.rowZero()).toBe('Pseudo protégé : mot de passe faux');
+    const back = minitel();
+    await login(back, 'ana', 'secret');
+    expect(back.screenText()).toContain('1 nouveau message');
+  });
+
+  it('ignoring someone hides their lines and their messages', async () => {
+    const ana = minitel();
+    const bob = minitel();
+    await login(ana, 'ana');
+    await login(bob, 'bob');
+    await enterRoom(ana);
+    await enterRoom(bob);
+    await say(bob, '/ignore ana');
+    await bob.waitForText('* ana est ignoré');
+    await say(ana, 'tu m’entends ?');
+    await say(ana, '/p bob hého');
+    await say(bob, 'silence');
+    await ana.waitForText('bob> silence');
+    expect(bob.screenText()).not.toContain('entends');
+    expect(bob.rowZero()).toBe('');
+    await say(bob, '/ignore ana');
+    await say(ana, 'et maintenant ?');
+    await bob.waitForText('ana> et maintenant ?');
+  });
+});
+
+describe('CHAT moderation', () => {
+  async function three(): Promise<[VirtualMinitel, VirtualMinitel, VirtualMinitel]> {
+    const sysop = minitel();
+    const ana = minitel();
+    const bob = minitel();
+    await login(sysop, 'Sysop', 'minuit');
+    expect(sysop.screenText()).toContain('(opérateur)');
+    await login(ana, 'ana');
+    await login(bob, 'bob');
+    for (const m of [sysop, ana, bob]) await enterRoom(m);
+    return [sysop, ana, bob];
+  }
+
+  it('an operator kicks a user, whose visit ends with a message on row 0', async () => {
+    const [sysop, , bob] = await three();
+    await say(sysop, '/kick bob du calme');
+    await sysop.waitForText('* bob déconnecté');
+    await bob.done;
+    expect(bob.active).toBe(false);
+    expect(bob.rowZero()).toBe('Déconnecté par Sysop : du calme');
+  });
+
+  it('a banned pseudonym cannot come back until the operator lifts the ban', async () => {
+    const [sysop, , bob] = await three();
+    await say(sysop, '/ban bob insultes');
+    await bob.done;
+    const again = minitel();
+    await again.waitForText('Bienvenue');
+    await again.type('bob');
+    await again.press('Envoi');
+    expect(again.rowZero()).toBe('Ce pseudo est exclu de la messagerie');
+    await say(sysop, '/deban bob');
+    await sysop.waitForText('* bob réadmis');
+    await again.type('bob');
+    await again.press('Envoi');
+    await again.waitForText('Bonjour bob');
+  });
+
+  it('an operator erases a user’s lines from the room on every screen', async () => {
+    const [sysop, ana, bob] = await three();
+    await say(bob, 'un message à effacer');
+    await ana.waitForText('bob> un message à effacer');
+    await say(sysop, '/efface bob');
+    await sysop.waitForText('* Lignes de bob effacées');
+    expect(ana.screenText()).not.toContain('un message à effacer');
+    expect(chat.hub.history('Accueil').some((line) => line.from === 'bob')).toBe(false);
+  });
+
+  it('a wrong operator password is refused and users cannot moderate', async () => {
+    const fake = minitel();
+    await fake.waitForText('Bienvenue');
+    await fake.type('sysop');
+    await fake.press('Suite');
+    await fake.type('midi');
+    await fake.press('Envoi');
+    expect(fake.rowZero()).toBe('Mot de passe incorrect');
+    const ana = minitel();
+    await login(ana, 'ana');
+    await enterRoom(ana);
+    await say(ana, '/kick bob');
+    await ana.waitForText('* Commande inconnue : /kick');
+  });
+});
+
+describe('CHAT flood guard', () => {
+  it('refuses more than the allowed lines in the window, with a row-0 message', async () => {
+    chat.hub.close();
+    chat = chatService({ bus, flood: { lines: 3, windowMs: 60_000 } });
+    const ana = minitel();
+    await login(ana, 'ana');
+    await enterRoom(ana);
+    for (const text of ['un', 'deux', 'trois', 'quatre']) await say(ana, text);
+    expect(ana.rowZero()).toBe('Doucement : une ligne à la fois');
+    expect(chat.hub.history('Accueil').map((line) => line.text)).toEqual(['un', 'deux', 'trois']);
+  });
+});
+
+describe('CHAT bad input', () => {
+  it('user text never carries a control byte to another terminal, whatever is typed or sent', async () => {
+    const ana = minitel();
+    const bob = minitel();
+    await login(ana, 'ana');
+    await login(bob, 'bob');
+    await enterRoom(ana);
+    await enterRoom(bob);
+    await ana.type('emoji 😀 RTL שלום e\u0301');
+    await ana.send(new TextEncoder().encode(' \u001b[2J\u0007 ok'));
+    await ana.sendEvents({ type: 'char', char: '\u001b' }, { type: 'char', char: '😀' }, { type: 'char', char: '!' });
+    await ana.press('Envoi');
+    const line = chat.hub.history('Accueil').at(-1);
+    expect(line?.text).toBeDefined();
+    expect(/[\u0000-\u001f\u007f]/.test(line?.text ?? '')).toBe(false);
+    await bob.waitForText('ana> emoji');
+    // A hostile publisher on the bus: control bytes, a bad pseudonym, an over-long line.
+    await bus.publish('chat.room', { type: 'line', room: 'Accueil', line: { id: 'x', from: 'eve', text: `\u001b\u0013A\u0007${'x'.repeat(500)}`, at: 0 } });
+    await bus.publish('chat.room', { type: 'line', room: 'Accueil', line: { id: 'y', from: '\u001bevil', text: 'nope', at: 0 } });
+    await bob.waitForText('??A?xxxxxxxx');
+    expect(bob.screenText()).toContain('eve>');
+    expect(bob.screenText()).not.toContain('nope');
+    expect(chat.hub.history('Accueil').at(-1)?.text).toHaveLength(76);
+    expect(bob.encoderMismatches).toEqual([]);
+  });
+
+  it('refuses invalid pseudonyms and caps message lengths', async () => {
+    const m = minitel();
+    await m.waitForText('Bienvenue');
+    await m.type('a');
+    await m.press('Envoi');
+    expect(m.rowZero()).toBe('Pseudo : 2 caractères minimum');
+    await m.type('é ù😀/<>bcdefghijklmnop');
+    await m.press('Envoi');
+    await m.waitForText('Bonjour abcdefghijkl');
+    await enterRoom(m);
+    await m.type('y'.repeat(100));
+    await m.press('Envoi');
+    expect(chat.hub.history('Accueil').at(-1)?.text).toBe('y'.repeat(76));
+  });
+});
