@@ -222,7 +222,9 @@ export class VideotexBuilder {
       this.column = column;
       return this;
     }
+    // US 40 c saves the position and attributes for LF; any other US forgets them (p.96–97).
     if (row === 0 && this.row !== 0) this.saveForRow0();
+    else if (row !== 0) this.saved = undefined;
     this.bytes.push(...moves.reset);
     this.afterReset(row, column);
     return this;
