@@ -131,9 +131,15 @@ export async function runForm<K extends string>(
     host.write(new Painter());
   };
 
+  /** A row-0 message of this form is showing; the next key clears it. */
+  let message = false;
   try {
     for (;;) {
       const key = await host.readKey(handles);
+      if (message) {
+        host.notify('');
+        message = false;
+      }
       const field = fields[current];
       if (key.type === 'function' && exitKeys.has(key.name) && key.name !== 'Envoi') {
         return { values: valuesOf(fields), key: key.name };
@@ -192,6 +198,7 @@ export async function runForm<K extends string>(
           host.bell();
           host.setFocus(caretPosition(fields[current]));
           host.notify(problem.message);
+          message = true;
           break;
         }
         case 'none':

@@ -25,3 +25,6 @@ export {
 export { FREE, TARIFF_3615, type Service, type ServiceContext, type ServiceInfo, type ServiceLogger, type Tariff } from './service.js';
 export type { TerminalLink, TerminalCapabilities } from './link.js';
 export type { Key, FunctionKeyName, CursorKeyName } from '../videotex/keyboard.js';
+// Pages are drawn with the videotex builder; authors get it from the SDK too.
+export { VideotexBuilder, mosaicCode, type MosaicPattern } from '../videotex/builder.js';
+export { COLOUR } from '../videotex/codes.js';
