@@ -10,6 +10,7 @@ import { encodeDiff } from '../videotex/encode.js';
 import type { Service, ServiceContext, ServiceLogger } from '../sdk/service.js';
 import type { Store } from '../store/store.js';
 import type { ServerConfig } from './config.js';
+import { DiffCache } from './diff-cache.js';
 import { ServiceDirectory } from './directory.js';
 import { createHttpHandler } from './http.js';
 import type { ServerLimits } from './limits.js';
@@ -40,11 +41,15 @@ export interface GatewayAddress {
   tcpPort: number | null;
 }
 
+/** Connections the kernel queues while the process is busy (capped by net.core.somaxconn). */
+export const LISTEN_BACKLOG = 2048;
+
 /** Goodbye on row 0 when the server stops. */
 const SHUTDOWN_MESSAGE = 'Serveur en maintenance. A bientôt';
 
 export class Gateway implements SessionHost, SessionFactory {
   readonly wheel = new TimerWheel();
+  readonly diffCache = new DiffCache();
   readonly encode: DiffEncoder;
   readonly limits: ServerLimits;
   readonly log: Logger;
@@ -113,7 +118,7 @@ export class Gateway implements SessionHost, SessionFactory {
     const port = await new Promise<number>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, config.port, config.host, '--port'));
       this.http.once('error', onError);
-      this.http.listen(config.port, config.host, () => {
+      this.http.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
         this.http.off('error', onError);
         const address = this.http.address();
         resolve(typeof address === 'object' && address !== null ? address.port : config.port);

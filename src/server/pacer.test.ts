@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Terminal } from '../videotex/terminal.js';
 import { encodeDiff } from '../videotex/encode.js';
+import { DiffCache } from './diff-cache.js';
 import { LinePacer, type PacerSink } from './pacer.js';
+import { RecordingTerminal } from './recording-terminal.js';
 import { TimerWheel } from './wheel.js';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -26,7 +28,9 @@ function setup(speed: number, diffBytes = 12, highWater = 1024) {
   };
   const mirror = new Terminal();
   const pacer = new LinePacer(mirror, encode, sink, wheel, speed, highWater, 4096);
+  // A wanted screen the fake diffs never reach, so every update needs one.
   pacer.source = new Terminal();
+  pacer.source.writeString('\x0c\x1f\x45\x45wanted');
   return {
     pacer,
     wheel,
@@ -126,6 +130,7 @@ describe('LinePacer', () => {
       1024,
     );
     pacer.source = new Terminal();
+    pacer.source.writeString('X');
     pacer.update();
     await nextTurn();
     expect(errors).toHaveLength(1);
@@ -153,5 +158,93 @@ describe('LinePacer', () => {
     await nextTurn();
     expect(mirror.screen.looksLike(wanted.screen)).toBe(true);
     wheel.stop();
+  });
+
+});
+
+describe('LinePacer shortcuts', () => {
+  function real(cache?: DiffCache) {
+    const wheel = new TimerWheel();
+    const mirror = new Terminal();
+    const sent: number[][] = [];
+    let encodes = 0;
+    const sink: PacerSink = { writeLine: (b) => sent.push(Array.from(b)), bufferedBytes: () => 0, onDiffSent: () => {}, onPacerError: (e) => { throw e; } };
+    const pacer = new LinePacer(
+      mirror,
+      (from, to) => {
+        encodes++;
+        return encodeDiff(from, to);
+      },
+      sink,
+      wheel,
+      0,
+      8192,
+      4096,
+      cache,
+    );
+    const wanted = new RecordingTerminal();
+    pacer.source = wanted;
+    return { pacer, mirror, wanted, sent, wheel, encodes: () => encodes };
+  }
+
+  const PAGE = '\x0c\x1f\x42\x41\x1b\x4dTitre de la page\x1f\x45\x41Une ligne de texte assez longue pour un cache\x1f\x4a\x41';
+
+  it('replays a short write that starts with an absolute move as it is, without the encoder', async () => {
+    const t = real();
+    t.wanted.writeString(PAGE);
+    t.pacer.update();
+    await t.pacer.drained();
+    const before = t.encodes();
+    t.wanted.writeString('\x1f\x4a\x41ABC');
+    t.pacer.update();
+    await t.pacer.drained();
+    expect(t.encodes()).toBe(before);
+    expect(t.sent.at(-1)).toEqual([0x1f, 0x4a, 0x41, 0x41, 0x42, 0x43]);
+    expect(t.mirror.screen.looksLike(t.wanted.screen)).toBe(true);
+    t.wheel.stop();
+  });
+
+  it('does not replay bytes a diff would never send (a bell, a Protocole command)', async () => {
+    const t = real();
+    t.wanted.writeString('\x1f\x41\x41A\x07');
+    t.pacer.update();
+    await t.pacer.drained();
+    expect(t.sent.flat()).not.toContain(0x07);
+    expect(t.encodes()).toBe(1);
+    t.wheel.stop();
+  });
+
+  it('checks a replay on the mirror and diffs whatever still differs', async () => {
+    const t = real();
+    t.wanted.writeString(PAGE);
+    t.pacer.update();
+    await t.pacer.drained();
+    // The mirror shows something the wanted screen does not: the replay alone is not enough.
+    t.mirror.writeString('\x1f\x50\x41STRAY');
+    t.wanted.writeString('\x1f\x4a\x41XYZ');
+    t.pacer.update();
+    await t.pacer.drained();
+    expect(t.mirror.screen.looksLike(t.wanted.screen)).toBe(true);
+    t.wheel.stop();
+  });
+
+  it('reuses the diff another session computed between the same two screens', async () => {
+    const cache = new DiffCache();
+    const a = real(cache);
+    const b = real(cache);
+    for (const t of [a, b]) {
+      // Long, so it is diffed (not replayed) and worth caching.
+      t.wanted.writeString(PAGE + 'x'.repeat(80));
+      t.wanted.dropJournal();
+      t.pacer.update();
+      await t.pacer.drained();
+    }
+    expect(a.encodes()).toBe(1);
+    expect(b.encodes()).toBe(0);
+    expect(b.sent).toEqual(a.sent);
+    expect(b.mirror.screen.looksLike(b.wanted.screen)).toBe(true);
+    expect(cache.hits).toBe(1);
+    a.wheel.stop();
+    b.wheel.stop();
   });
 });

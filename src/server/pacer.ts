@@ -13,6 +13,12 @@
  * the user really sees. Commands (Protocole, BEL, row-0 messages) are sent in
  * order with the diffs, byte for byte.
  *
+ * Two shortcuts spare the encoder, both checked on the mirror afterwards (what
+ * still differs is diffed): a few bytes just written into the wanted screen
+ * from an absolute move are replayed as they are (recording-terminal.ts), and
+ * a diff another session already computed from the same screen to the same
+ * screen is reused (diff-cache.ts).
+ *
  * Speed 0 means unthrottled: nothing waits on the clock, but nothing more is
  * pulled while the transport still holds `highWater` bytes, so a slow network
  * collapses updates just as a slow line does.
@@ -21,10 +27,12 @@ import type { Screen } from '../videotex/screen.js';
 import type { Terminal } from '../videotex/terminal.js';
 import { BITS_PER_CHARACTER } from '../videotex/codes.js';
 import { CommandQueueFull } from './errors.js';
+import type { DiffCache } from './diff-cache.js';
+import { RecordingTerminal } from './recording-terminal.js';
 import type { TimerWheel, WheelEntry } from './wheel.js';
 
-/** Bytes that turn the screen `from` into the screen `to` (src/videotex/encode.ts). */
-export type DiffEncoder = (from: Screen, to: Screen) => Uint8Array;
+/** Bytes that turn what the terminal `from` shows into the screen `to` (src/videotex/encode.ts). */
+export type DiffEncoder = (from: Terminal, to: Screen) => Uint8Array;
 
 export interface PacerSink {
   /** Hands bytes to the transport. */
@@ -71,6 +79,7 @@ export class LinePacer implements WheelEntry {
     public speed: number,
     private readonly highWater: number,
     private readonly commandLimit: number,
+    private readonly cache?: DiffCache,
   ) {}
 
   /** The wanted screen changed: send the difference when the line allows. */
@@ -149,7 +158,6 @@ export class LinePacer implements WheelEntry {
       const bytes = this.next(now);
       if (this.closed) return;
       if (bytes === undefined || bytes.length === 0) continue;
-      this.mirror.write(bytes);
       this.bytesSent += bytes.length;
       this.sink.writeLine(bytes);
       if (this.closed) return;
@@ -170,6 +178,7 @@ export class LinePacer implements WheelEntry {
       const item = queue.shift()!;
       if (item !== null) {
         this.queuedBytes -= item.length;
+        this.mirror.write(item);
         return item;
       }
       return this.diff(now);
@@ -181,21 +190,56 @@ export class LinePacer implements WheelEntry {
     return undefined;
   }
 
+  /** The bytes that bring the mirror to the source, already applied to the mirror. */
   private diff(now: number): Uint8Array | undefined {
     const source = this.source;
     if (source === undefined) return undefined;
+    const lag = this.diffAskedAt < 0 ? 0 : Math.max(0, now - this.diffAskedAt);
+    this.diffAskedAt = -1;
     let bytes: Uint8Array;
     try {
-      bytes = this.encode(this.mirror.screen, source.screen);
+      bytes = this.bringMirror(source);
     } catch (error) {
       this.close();
       this.sink.onPacerError(error);
       return undefined;
     }
-    const lag = this.diffAskedAt < 0 ? 0 : Math.max(0, now - this.diffAskedAt);
-    this.diffAskedAt = -1;
     this.sink.onDiffSent(bytes.length, lag);
     return bytes;
+  }
+
+  private bringMirror(source: Terminal): Uint8Array {
+    const mirror = this.mirror;
+    const replay = source instanceof RecordingTerminal ? source.takeReplay() : undefined;
+    if (replay !== undefined && mirror.idle && mirror.insertMode === source.insertMode) {
+      mirror.write(replay);
+      return this.finish(replay, source);
+    }
+    // A no-op update costs one pass over the cells (looks-alike screens are left to the encoder).
+    if (sameCursor(mirror, source) && mirror.screen.equals(source.screen)) return EMPTY;
+    const key = this.cache?.key(mirror, source.screen);
+    const cached = key === undefined ? undefined : this.cache!.get(key);
+    if (cached !== undefined) {
+      mirror.write(cached);
+      if (sameView(mirror, source)) return cached;
+      this.cache!.delete(key!);
+      return this.finish(cached, source);
+    }
+    const bytes = this.encode(mirror, source.screen);
+    mirror.write(bytes);
+    if (key !== undefined) this.cache!.set(key, bytes);
+    return bytes;
+  }
+
+  /** `sent` is on the mirror already; whatever still differs is diffed and appended. */
+  private finish(sent: Uint8Array, source: Terminal): Uint8Array {
+    if (sameView(this.mirror, source)) return sent;
+    const fix = this.encode(this.mirror, source.screen);
+    this.mirror.write(fix);
+    const all = new Uint8Array(sent.length + fix.length);
+    all.set(sent);
+    all.set(fix, sent.length);
+    return all;
   }
 
   private releaseWaiters(): void {
@@ -203,4 +247,18 @@ export class LinePacer implements WheelEntry {
     this.waiters = undefined;
     if (waiters) for (const resolve of waiters) resolve();
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function sameCursor(mirror: Terminal, wanted: Terminal): boolean {
+  const a = mirror.screen;
+  const b = wanted.screen;
+  if (a.cursorVisible !== b.cursorVisible) return false;
+  return !a.cursorVisible || (a.cursorRow === b.cursorRow && a.cursorColumn === b.cursorColumn);
+}
+
+/** The user would see the same thing on both: cells (in every blink phase and mask state) and cursor. */
+function sameView(mirror: Terminal, wanted: Terminal): boolean {
+  return sameCursor(mirror, wanted) && (mirror.screen.equals(wanted.screen) || mirror.screen.looksLike(wanted.screen));
 }

@@ -17,7 +17,8 @@
  * ends the visit and comes back here; Sommaire goes to the service (the SDK
  * reads it as "back to the service's summary").
  */
-import { Terminal } from '../videotex/terminal.js';
+import type { Terminal } from '../videotex/terminal.js';
+import { RecordingTerminal } from './recording-terminal.js';
 import type { InputEvent } from '../videotex/key-parser.js';
 import type { Service } from '../sdk/service.js';
 import { decoderModelOf } from './capabilities.js';
@@ -207,7 +208,7 @@ export class Router {
   }
 
   private freshScreen(): Terminal {
-    const screen = new Terminal({ model: decoderModelOf(this.session.capabilities) });
+    const screen = new RecordingTerminal({ model: decoderModelOf(this.session.capabilities) });
     this.screen = screen;
     return screen;
   }

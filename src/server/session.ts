@@ -13,6 +13,7 @@ import type { TerminalCapabilities } from '../sdk/link.js';
 import type { ServiceContext } from '../sdk/service.js';
 import type { Store } from '../store/store.js';
 import { capabilitiesOf, ENQROM_REQUEST } from './capabilities.js';
+import type { DiffCache } from './diff-cache.js';
 import type { ServiceDirectory } from './directory.js';
 import { KiosqueMeter } from './kiosque.js';
 import type { ServerLimits } from './limits.js';
@@ -47,6 +48,8 @@ export interface SessionHost {
   readonly store: Store;
   readonly directory: ServiceDirectory;
   readonly context: ServiceContext;
+  /** Diffs shared between sessions. */
+  readonly diffCache?: DiffCache;
   /** Called once, when the session is over. */
   sessionEnded(session: Session): void;
 }
@@ -114,7 +117,7 @@ export class Session implements PacerSink {
     // diffs of a wanted screen of the right model are ever sent, so it never shows more.
     this.mirror = new Terminal({ model: 'minitel2' });
     this.capabilities = options.capabilities ?? capabilitiesOf(null, options.speed);
-    this.pacer = new LinePacer(this.mirror, host.encode, this, host.wheel, options.speed, limits.outputHighWaterBytes, limits.commandQueueBytes);
+    this.pacer = new LinePacer(this.mirror, host.encode, this, host.wheel, options.speed, limits.outputHighWaterBytes, limits.commandQueueBytes, host.diffCache);
     this.kiosque = new KiosqueMeter(this.id, connection.transport, connection.address, this.startedAt, this);
     this.router = new Router(this);
   }

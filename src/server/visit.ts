@@ -5,7 +5,8 @@
  * the service (Connexion/Fin) or hangs up; after that it is inert, so a
  * service finishing late cannot draw over the home page.
  */
-import { Terminal } from '../videotex/terminal.js';
+import type { Terminal } from '../videotex/terminal.js';
+import { RecordingTerminal } from './recording-terminal.js';
 import type { InputEvent } from '../videotex/key-parser.js';
 import type { Screen } from '../videotex/screen.js';
 import type { TerminalCapabilities, TerminalLink } from '../sdk/link.js';
@@ -20,7 +21,7 @@ export class Visit implements TerminalLink {
   private listeners: Listener[] = [];
 
   constructor(private readonly session: Session) {
-    this.wanted = new Terminal({ model: decoderModelOf(session.capabilities) });
+    this.wanted = new RecordingTerminal({ model: decoderModelOf(session.capabilities) });
   }
 
   get id(): string {
