@@ -54,8 +54,8 @@ export interface MeteredLine {
 export class KiosqueMeter {
   private visit: OpenVisit | undefined;
   private visits = 0;
-  /** Amount spent in finished visits, by currency. */
-  private readonly spent = new Map<string, number>();
+  /** Amount spent in finished visits, by currency (created at the first visit). */
+  private spent: Map<string, number> | undefined;
 
   constructor(
     private readonly id: string,
@@ -76,7 +76,8 @@ export class KiosqueMeter {
     if (visit === undefined) return undefined;
     this.visit = undefined;
     const cost = costOf(visit.tariff, now - visit.start);
-    this.spent.set(visit.tariff.currency, round(cost + (this.spent.get(visit.tariff.currency) ?? 0)));
+    const spent = (this.spent ??= new Map());
+    spent.set(visit.tariff.currency, round(cost + (spent.get(visit.tariff.currency) ?? 0)));
     this.visits++;
     return {
       id: `${this.id}.${this.visits}`,
@@ -112,7 +113,7 @@ export class KiosqueMeter {
 
   /** The session's cost so far, by currency, including the visit in progress. */
   total(now: number): Map<string, number> {
-    const total = new Map(this.spent);
+    const total = new Map(this.spent ?? []);
     const visit = this.visit;
     if (visit !== undefined) {
       const currency = visit.tariff.currency;

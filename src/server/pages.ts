@@ -72,8 +72,19 @@ function inputZone(b: Bytes, where: { row: number; column: number }, input: stri
   b.at(where.row, where.column + shown.length).push(C0.CON);
 }
 
+let blankHome: { example: string | undefined; bytes: Uint8Array } | undefined;
+
 /** The home page: title, instructions, the code zone, the keys. */
 export function homePage(input: string, example: string | undefined): Uint8Array {
+  // Every session starts with the same page: drawn once.
+  if (input === '') {
+    if (blankHome === undefined || blankHome.example !== example) blankHome = { example, bytes: drawHomePage('', example) };
+    return blankHome.bytes;
+  }
+  return drawHomePage(input, example);
+}
+
+function drawHomePage(input: string, example: string | undefined): Uint8Array {
   const b = new Bytes().push(C0.FF, C0.COF);
   b.band(2, COLOUR.BLUE).band(3, COLOUR.BLUE).band(4, COLOUR.BLUE);
   // Double height grows upward from the row written (p.91, p.94): the title fills rows 2–3.

@@ -12,6 +12,9 @@ import { TelnetFilter } from './telnet.js';
 import { normaliseAddress } from './websocket.js';
 import { ListenError } from '../errors.js';
 
+/** Connections the kernel queues while the process is busy (capped by net.core.somaxconn). */
+const LISTEN_BACKLOG = 2048;
+
 /** Shown to a client refused by a limit, on row 0 (US 40 41 … LF, p.97), before the socket closes. */
 const BUSY = Buffer.from('\x1f\x40\x41Serveur complet, rappelez plus tard\x18\x0a', 'latin1');
 
@@ -67,7 +70,7 @@ export class TcpTransport {
     return new Promise((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, port, host, '--tcp-port'));
       this.server.once('error', onError);
-      this.server.listen(port, host, () => {
+      this.server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         this.server.off('error', onError);
         const address = this.server.address();
         resolve(typeof address === 'object' && address !== null ? address.port : port);
@@ -77,9 +80,8 @@ export class TcpTransport {
 
   private accept(socket: Socket): void {
     const address = normaliseAddress(socket.remoteAddress);
-    socket.on('error', (error: NodeJS.ErrnoException) => {
-      this.factory.log.debug({ address, code: error.code }, 'tcp socket error');
-    });
+    // Errors end in 'close'; nothing to add but not to crash on them.
+    socket.on('error', ignore);
     const refusal = this.factory.admit(address);
     if (refusal !== null) {
       this.factory.log.warn({ address, transport: 'tcp', reason: refusal }, 'connection refused');
@@ -91,11 +93,11 @@ export class TcpTransport {
     socket.setKeepAlive(true, 60_000);
     const connection = new TcpConnection(socket, address, this.factory.limits.telnetSubnegotiationBytes);
     this.connections.add(connection);
-    socket.on('data', (chunk: Buffer) => connection.onData(chunk));
-    socket.on('close', () => {
-      this.connections.delete(connection);
-      connection.session?.connectionLost('tcp closed');
-    });
+    // Shared listeners (they find their connection on the socket): no closures per session.
+    (socket as SocketWithConnection)[CONNECTION] = connection;
+    (socket as SocketWithConnection)[TRANSPORT] = this;
+    socket.on('data', onData);
+    socket.on('close', onClose);
     connection.session = this.factory.open(connection, { speed: this.speed });
   }
 
@@ -104,6 +106,22 @@ export class TcpTransport {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
+
+const CONNECTION = Symbol('teletel connection');
+const TRANSPORT = Symbol('teletel transport');
+type SocketWithConnection = Socket & { [CONNECTION]: TcpConnection; [TRANSPORT]: TcpTransport };
+
+function onData(this: SocketWithConnection, chunk: Buffer): void {
+  this[CONNECTION].onData(chunk);
+}
+
+function onClose(this: SocketWithConnection): void {
+  const connection = this[CONNECTION];
+  this[TRANSPORT].connections.delete(connection);
+  connection.session?.connectionLost('tcp closed');
+}
+
+function ignore(): void {}
 
 /** A listen failure as a message that says what to change. */
 export function listenError(error: NodeJS.ErrnoException, port: number, host: string, option: string): ListenError {

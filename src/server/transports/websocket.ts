@@ -181,20 +181,23 @@ export class WebSocketTransport {
   private accept(ws: WebSocket, address: string, route: WebSocketRoute): void {
     const connection = new WebSocketConnection(ws, address);
     this.connections.add(connection);
-    ws.on('message', (data, isBinary) => connection.onMessage(data, isBinary));
-    ws.on('pong', () => {
-      connection.alive = true;
-    });
-    ws.on('error', (error: Error & { code?: string }) => {
-      // ws closes the socket itself after a protocol error (too big, bad UTF-8…).
-      this.factory.log.warn({ session: connection.session?.id, address, code: error.code, err: error.message }, 'bad WebSocket frame: session ends');
-    });
-    ws.on('close', () => {
-      this.connections.delete(connection);
-      connection.session?.connectionLost('websocket closed');
-    });
+    // Shared listeners (they find their connection on the socket): no closures per session.
+    (ws as SocketWithConnection)[CONNECTION] = connection;
+    (ws as SocketWithConnection)[TRANSPORT] = this;
+    ws.on('message', onMessage);
+    ws.on('pong', onPong);
+    ws.on('error', onError);
+    ws.on('close', onClose);
     const speed = route.speed ?? this.defaultSpeed;
     connection.session = this.factory.open(connection, { speed, serviceCode: route.serviceCode });
+  }
+
+  /** ws closes the socket itself after a protocol error (too big, bad UTF-8…). */
+  logFrameError(connection: WebSocketConnection, error: Error & { code?: string }): void {
+    this.factory.log.warn(
+      { session: connection.session?.id, address: connection.address, code: error.code, err: error.message },
+      'bad WebSocket frame: session ends',
+    );
   }
 
   pingAll(): void {
@@ -205,6 +208,30 @@ export class WebSocketTransport {
     for (const connection of this.connections) connection.destroy();
     this.wss.close();
   }
+}
+
+const CONNECTION = Symbol('teletel connection');
+const TRANSPORT = Symbol('teletel transport');
+type SocketWithConnection = WebSocket & { [CONNECTION]: WebSocketConnection; [TRANSPORT]: WebSocketTransport };
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  (this as SocketWithConnection)[CONNECTION].onMessage(data, isBinary);
+}
+
+function onPong(this: WebSocket): void {
+  (this as SocketWithConnection)[CONNECTION].alive = true;
+}
+
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  const socket = this as SocketWithConnection;
+  socket[TRANSPORT].logFrameError(socket[CONNECTION], error);
+}
+
+function onClose(this: WebSocket): void {
+  const socket = this as SocketWithConnection;
+  const connection = socket[CONNECTION];
+  socket[TRANSPORT].connections.delete(connection);
+  connection.session?.connectionLost('websocket closed');
 }
 
 /** An HTTP answer on a socket that will not be upgraded. */
