@@ -166,4 +166,30 @@ describe('abuse', () => {
     expect(metrics).toMatch(/teletel_input_dropped_bytes_total\{transport="websocket"\} [1-9]\d{4,}/);
     expect(server.logs.some((line) => line.msg.startsWith('input over the rate limit'))).toBe(true);
   });
+
+  it('a request that never finishes its headers (slowloris) is cut after the handshake timeout', async () => {
+    const server = await gateway({ limits: { handshakeTimeoutMs: 500 } });
+    const socket = connect(server.address.port, '127.0.0.1');
+    cleanup.push(() => socket.destroy());
+    socket.on('error', () => {});
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.write('GET /ws HTTP/1.1\r\nHost: x\r\n');
+    const closed = await new Promise<boolean>((resolve) => {
+      socket.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 10_000);
+    });
+    expect(closed).toBe(true);
+    expect(answer).toMatch(/^HTTP\/1.1 408/);
+    await stillServes(server);
+  });
+
+  it('a WebSocket client that stops answering pings is dropped', async () => {
+    const server = await gateway({ limits: { pingIntervalMs: 200 } });
+    const silent = await WsMinitel.connect(server.wsUrl(), { autoPong: false });
+    cleanup.push(() => silent.close());
+    await silent.waitFor(/Code :/);
+    await silent.waitForClose();
+    await stillServes(server);
+  });
 });

@@ -84,6 +84,14 @@ export class Gateway implements SessionHost, SessionFactory {
     const gateway = this;
     this.context = { store: options.store, log: serviceLogger(options.log), services: () => directory.list() };
     this.http = createServer(
+      {
+        // A request (and a WebSocket upgrade) must arrive whole within the handshake timeout
+        // (slowloris), checked this often (Node's default is every 30 s).
+        headersTimeout: config.limits.handshakeTimeoutMs,
+        requestTimeout: config.limits.handshakeTimeoutMs,
+        connectionsCheckingInterval: Math.max(100, Math.min(1000, config.limits.handshakeTimeoutMs / 4)),
+        maxHeaderSize: 8192,
+      },
       createHttpHandler({
         publicDir: config.publicDir,
         metrics: this.metrics,
@@ -100,9 +108,6 @@ export class Gateway implements SessionHost, SessionFactory {
         tcpPort: () => this.address?.tcpPort ?? null,
       }),
     );
-    // A request (and a WebSocket upgrade) must arrive whole within the handshake timeout (slowloris).
-    this.http.headersTimeout = this.limits.handshakeTimeoutMs;
-    this.http.requestTimeout = this.limits.handshakeTimeoutMs;
     this.http.maxHeadersCount = 64;
     this.websocket = new WebSocketTransport(this.http, this, config.websocketSpeed);
   }

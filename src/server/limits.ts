@@ -6,6 +6,13 @@
  * The rule behind them: bad input is normal input. Each byte a client sends
  * has a defined cost, every buffer has a ceiling, and a client that breaks a
  * rule loses its own session only.
+ *
+ * Memory per session is therefore bounded whatever the client does: a mirror
+ * and a wanted screen (two Terminals, about 9 KB each), the key parser's 8
+ * pending bytes (src/videotex/key-parser.ts), at most `maxFrameBytes` of one
+ * input message, at most `commandQueueBytes` of queued commands, and at most
+ * `outputBufferBytes` (plus one diff, under 4 KB) waiting in the transport;
+ * the telnet filter holds a few counters, never the bytes it skips.
  */
 export interface ServerLimits {
   /** Sessions across all transports. */

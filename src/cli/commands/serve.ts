@@ -5,6 +5,7 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Service } from '../../sdk/service.js';
+import { builtInServices } from '../../services/index.js';
 import { openStore } from '../../store/index.js';
 import { DEFAULTS, loadConfig, type ServerConfig } from '../../server/config.js';
 import { ConfigError, ServerError } from '../../server/errors.js';
@@ -55,20 +56,9 @@ Endpoints: / (emulator; /?url=CODE opens a service), /ws (WebSocket;
 Logs are JSON lines (pino) on standard output.
 `;
 
-/** The built-in services, when src/services provides them. */
-async function builtInServices(log: Logger): Promise<readonly Service[]> {
-  try {
-    const module = (await import(new URL('../../services/index.js', import.meta.url).href)) as Record<string, unknown>;
-    const list = module.builtInServices ?? module.BUILT_IN_SERVICES ?? module.services ?? module.default;
-    if (typeof list === 'function') return (await (list as () => Promise<readonly Service[]> | readonly Service[])()) ?? [];
-    if (Array.isArray(list)) return list as Service[];
-    log.warn('src/services/index exports no service list: serving none');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ERR_MODULE_NOT_FOUND') throw error;
-    log.warn('no built-in services found: serving the home page only');
-  }
-  return [];
+/** The built-in services of src/services. */
+async function defaultServices(): Promise<readonly Service[]> {
+  return builtInServices();
 }
 
 function signals(): Promise<string> {
@@ -120,7 +110,7 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
         throw error;
       }
       const log = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout);
-      const services = await (dependencies.services ?? builtInServices)(log);
+      const services = await (dependencies.services ?? defaultServices)(log);
       let store;
       try {
         store = openStore({ dataDir: config.dataDir });

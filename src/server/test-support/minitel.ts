@@ -99,6 +99,8 @@ export interface WsMinitelOptions extends TestMinitelOptions {
   /** Send binary frames instead of text. */
   binary?: boolean;
   protocols?: string[];
+  /** Answer pings (default true, as every client library does). */
+  autoPong?: boolean;
 }
 
 export class WsMinitel extends TestMinitel {
@@ -126,7 +128,7 @@ export class WsMinitel extends TestMinitel {
   }
 
   static connect(url: string, options: WsMinitelOptions = {}): Promise<WsMinitel> {
-    const socket = new WebSocket(url, options.protocols);
+    const socket = new WebSocket(url, options.protocols, { autoPong: options.autoPong ?? true });
     const minitel = new WsMinitel(socket, options);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(minitel));

@@ -63,6 +63,26 @@ describe('WebSocket sessions', () => {
     await m.waitFor(/Code :\s+\.{21}/);
   });
 
+  it('read the arrow ← (CSI D) and a PC backspace (BS, DEL) as Correction on the home page', async () => {
+    const m = await minitel();
+    await m.waitFor(/Code :/);
+    m.type('ABCD');
+    await m.waitFor(/Code :\s+ABCD\./);
+    m.send('\x1b[D');
+    await m.waitFor(/Code :\s+ABC\./);
+    m.send('\x08');
+    await m.waitFor(/Code :\s+AB\./);
+    m.send('\x7f');
+    await m.waitFor(/Code :\s+A\./);
+  });
+
+  it('pass the arrow keys (CSI A–D) to services as cursor keys', async () => {
+    const m = await minitel('/ECHO/ws');
+    await m.waitFor(/Service ECHO/);
+    m.send('\x1b[A');
+    await m.waitFor(/Curseur Up/);
+  });
+
   it('answer an unknown code with "Service inconnu" on row 0', async () => {
     const m = await minitel();
     await m.waitFor(/Code :/);
