@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS_SKIP_MESSAGE, corpusAvailable, corpusPages, readCorpusPage } from '../test-support/corpus.js';
 import { hex } from '../test-support/videotex.js';
 import { COLOUR } from './codes.js';
+import { DOUBLE_HEIGHT, DOUBLE_WIDTH, RIGHT_HALF, TOP_HALF } from './cell.js';
 import { VideotexBuilder } from './builder.js';
 import { encodeDiff, encodeScreen } from './encode.js';
 import { Screen, visualKey } from './screen.js';
@@ -157,6 +158,24 @@ describe('encodeScreen: attributes (p.91–94)', () => {
 
   it('enlarged characters partly overwritten leave halves that are redrawn from their anchor (p.94)', () => {
     roundTrip(screenOf('0C 1F 45 45 1B 4F 41 42 1F 45 46 43 1F 44 47 44 1F 4A 41 1B 4D 58 59 1F 4A 41 5A'));
+  });
+
+  it('a double-height bottom on row 1 and a top on row 24, left by scrolling: drawn a row away, then CSI M / CSI L (p.96–97)', () => {
+    // Roll mode: the page scrolls when the cursor wraps past row 24 (p.97).
+    const scrolled = screenOf('0C 1B 3A 69 43 1F 42 41 1B 4D 41 42 1F 58 41 1B 4D 43 1F 58 68 20');
+    expect(scrolled.appearance(1, 1)).toMatchObject({ char: 'A', doubleHeight: true, topHalf: false });
+    const bytes = roundTrip(scrolled);
+    expect(Array.from(bytes)).toEqual(expect.arrayContaining([0x1b, 0x5b, 0x4d]));
+    const pushed = screenOf('0C 1F 58 41 1B 4D 5A 1E 1B 5B 4C');
+    expect(pushed.appearance(24, 1)).toMatchObject({ doubleHeight: true, topHalf: true });
+    roundTrip(pushed);
+  });
+
+  it('a double-width character cut by CSI P or CSI @ at the row edge: drawn a column in, then shifted (p.95)', () => {
+    roundTrip(screenOf('0C 1B 4E 41 0D 1B 5B 50'));
+    roundTrip(screenOf('0C 1F 41 67 1B 4E 41 1F 41 67 1B 5B 40'));
+    roundTrip(screenOf('0C 1F 45 41 1B 4F 41 0D 1B 5B 50'));
+    roundTrip(screenOf('0C 1F 45 41 1B 4F 41 0B 0D 1B 5B 50'));
   });
 
   it('staggered double heights (p.93)', () => {
@@ -343,9 +362,42 @@ function settled(bytes: number[]): Terminal {
   return terminal;
 }
 
+/**
+ * Enlarged characters cut apart by inserting or deleting characters inside
+ * them (CSI P, CSI @, insert mode — STUM1B p.95 says to avoid it) can leave
+ * halves no order of writes makes: two characters, each of which must be
+ * written after the other. The encoder draws those as closely as it can;
+ * the properties leave them out.
+ */
+function splitEnlarged(screen: Screen): boolean {
+  const jobs: { footprint: number[]; owned: Set<number> }[] = [];
+  const resolved = new Uint32Array(40);
+  for (let row = 1; row <= 24; row++) {
+    screen.resolveRow(row, resolved);
+    for (let column = 1; column <= 40; column++) {
+      const cell = screen.get(row, column);
+      if (!(cell & (DOUBLE_WIDTH | DOUBLE_HEIGHT)) || visualKey(resolved[column - 1]) >= 0x80000000) continue;
+      const anchorRow = row + (cell & TOP_HALF ? 1 : 0);
+      const anchorColumn = column - (cell & RIGHT_HALF ? 1 : 0);
+      const word = cell & ~(TOP_HALF | RIGHT_HALF);
+      const parts: [number, number, number][] = [[anchorRow, anchorColumn, word]];
+      if (word & DOUBLE_WIDTH) parts.push([anchorRow, anchorColumn + 1, word | RIGHT_HALF]);
+      if (word & DOUBLE_HEIGHT) parts.push([anchorRow - 1, anchorColumn, word | TOP_HALF]);
+      if (word & DOUBLE_HEIGHT && word & DOUBLE_WIDTH) parts.push([anchorRow - 1, anchorColumn + 1, word | TOP_HALF | RIGHT_HALF]);
+      const inside = parts.filter(([r, c]) => r >= 0 && r <= 24 && c >= 1 && c <= 40);
+      jobs.push({
+        footprint: inside.map(([r, c]) => r * 40 + c),
+        owned: new Set(inside.filter(([r, c, part]) => screen.get(r, c) === part).map(([r, c]) => r * 40 + c)),
+      });
+    }
+  }
+  return jobs.some((a) => jobs.some((b) => a !== b && a.footprint.some((i) => b.owned.has(i)) && b.footprint.some((i) => a.owned.has(i))));
+}
+
 function checkDiff(a: number[], b: number[], useScreen: boolean): void {
   const from = settled(a);
   const to = settled(b).screen;
+  if (splitEnlarged(to)) return;
   if (useScreen && (from.insertMode || from.drcsDesignations.g0 || from.drcsDesignations.g1)) return; // unknowable from a Screen
   const bytes = encodeDiff(useScreen ? from.screen.clone() : from, to);
   expectValidBytes(bytes);
@@ -364,7 +416,7 @@ describe('encode properties (fast-check)', () => {
     fc.assert(
       fc.property(stream, (a) => {
         const screen = settled(a).screen;
-        roundTrip(screen);
+        if (!splitEnlarged(screen)) roundTrip(screen);
       }),
       { numRuns: 300 },
     );

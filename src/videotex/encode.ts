@@ -17,6 +17,11 @@
  * Double-height and double-width characters are written from their
  * bottom-left anchor (p.91, p.94); cells of the row above that they cover are
  * left for them, and anything they clobber is repaired by a checking pass.
+ * Halves that scrolling or CSI L/M/P/@ left at the page or row edges are
+ * drawn a row or column away and shifted into place. Not covered: enlarged
+ * characters cut apart by inserting or deleting characters in the middle of
+ * a row (STUM1B p.95 says to avoid it), where two halves each need to be
+ * written after the other; those are drawn as closely as the checks allow.
  */
 import * as codes from './codes.js';
 import * as cellModule from './cell.js';
