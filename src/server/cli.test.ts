@@ -10,7 +10,7 @@ import { runCli } from '../cli/cli.js';
 import { WsMinitel } from './test-support/minitel.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const dataDir = mkdtempSync(join(tmpdir(), 'teletel-cli-'));
+const dataDir = mkdtempSync(join(tmpdir(), 'teletel-serve-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 async function cli(args: string[]): Promise<{ code: number; stderr: string }> {
