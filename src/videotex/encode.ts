@@ -138,9 +138,10 @@ function redrawLowerBound(to: Screen): number {
     let zone = 0;
     for (let i = row * COLUMNS; i < (row + 1) * COLUMNS; i++) {
       const key = cellKey(cells[i], zone);
-      if (key !== cleared && key !== previous && !(cells[i] & (TOP_HALF | RIGHT_HALF))) bound++;
-      previous = key;
       zone = zoneAfter(cells[i], zone);
+      if (cells[i] & (TOP_HALF | RIGHT_HALF)) continue;
+      if (key !== cleared && key !== previous) bound++;
+      previous = key;
     }
   }
   return bound;
