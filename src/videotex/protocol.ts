@@ -67,6 +67,16 @@ export interface ProtocolOptions {
   maxSpeed: number;
 }
 
+/** What Protocole commands do outside the Protocole layer; the Terminal implements it. */
+export interface ProtocolHost {
+  protocolReply(bytes: number[]): void;
+  protocolReset(): void;
+  /** PRO1 DECONNEXION: the host link should hang up. */
+  protocolDisconnect(): void;
+  /** PRO2 TRANSPARENCE: let the next n bytes through unfiltered. */
+  protocolTransparency(n: number): void;
+}
+
 export class Protocol {
   readonly modes: TerminalModes = defaultModes();
   /** For each receiving module, the bit set of transmitters linked to it plus its own bit when active. */
@@ -78,14 +88,12 @@ export class Protocol {
 
   constructor(
     private readonly options: ProtocolOptions,
-    private readonly reply: (bytes: number[]) => void,
-    private readonly effects: {
-      reset(): void;
-      disconnect(): void;
-      /** PRO2 TRANSPARENCE: let the next n bytes through unfiltered. */
-      transparency(n: number): void;
-    },
+    private readonly host: ProtocolHost,
   ) {}
+
+  private reply(bytes: number[]): void {
+    this.host.protocolReply(bytes);
+  }
 
   /** Keyboard to screen linked: the terminal echoes typed keys itself (p.81, p.136). */
   get localEcho(): boolean {
@@ -125,11 +133,11 @@ export class Protocol {
         break;
       case PRO1.RESET:
         this.resetModes();
-        this.effects.reset();
+        this.host.protocolReset();
         this.acknowledge([C0.SEP, SEP_STATUS.RESET_ACK]);
         break;
       case PRO1.DECONNEXION:
-        this.effects.disconnect();
+        this.host.protocolDisconnect();
         break;
       default:
         // CONNEXION, reversals and unknown codes: no modem here; filtered (p.148).
@@ -171,7 +179,7 @@ export class Protocol {
       case PRO2.TRANSPARENCE: {
         const n = y & 0x7f;
         if (n === 0) return;
-        this.effects.transparency(n);
+        this.host.protocolTransparency(n);
         this.acknowledge([C0.SEP, SEP_STATUS.TRANSPARENCY_ACK]);
         break;
       }

@@ -37,6 +37,10 @@ export const DRCS_SHAPE_BYTES = 10;
 export const DRCS_FIRST_CODE = 0x21;
 export const DRCS_CODES = 94;
 
+const DRCS_TABLE_BYTES = DRCS_CODES * DRCS_SHAPE_BYTES;
+/** What `drcs` reads before any download: shared, never written. */
+const NO_DRCS: readonly [Uint8Array, Uint8Array] = [new Uint8Array(DRCS_TABLE_BYTES), new Uint8Array(DRCS_TABLE_BYTES)];
+
 export type CharSetName = 'G0' | 'G1' | 'G2' | 'DRCS0' | 'DRCS1';
 const SET_NAMES: readonly CharSetName[] = ['G0', 'G1', 'G2', 'DRCS0', 'DRCS1'];
 
@@ -76,11 +80,8 @@ export class Screen {
 
   /** Cell words, row-major: index = row × 40 + (column − 1). */
   readonly cells = new Uint32Array(ROWS * COLUMNS);
-  /** Shapes of G'0 and G'1 (Minitel 2), 10 bytes per code from 0x21. */
-  readonly drcs: [Uint8Array, Uint8Array] = [
-    new Uint8Array(DRCS_CODES * DRCS_SHAPE_BYTES),
-    new Uint8Array(DRCS_CODES * DRCS_SHAPE_BYTES),
-  ];
+  /** Shapes of G'0 and G'1, allocated by the first download: most screens never use them. */
+  private drcsTables: [Uint8Array, Uint8Array] | undefined;
   cursorRow = 1;
   cursorColumn = 1;
   cursorVisible = false;
@@ -130,10 +131,38 @@ export class Screen {
     return rows;
   }
 
-  /** The downloaded shape for a DRCS code of set 0 (G'0) or 1 (G'1): 10 bytes, bit 7 leftmost. */
+  /**
+   * Shapes of G'0 and G'1 (Minitel 2), 10 bytes per code from 0x21. Read-only:
+   * before any download these are shared zero-filled tables.
+   */
+  get drcs(): readonly [Uint8Array, Uint8Array] {
+    return this.drcsTables ?? NO_DRCS;
+  }
+
+  /** True once a DRCS shape has been downloaded (or copied) into this screen. */
+  get hasDrcs(): boolean {
+    return this.drcsTables !== undefined;
+  }
+
+  /** The downloaded shape for a DRCS code of set 0 (G'0) or 1 (G'1): 10 bytes, bit 7 leftmost. Read-only. */
   drcsShape(set: 0 | 1, code: number): Uint8Array {
     const offset = (code - DRCS_FIRST_CODE) * DRCS_SHAPE_BYTES;
     return this.drcs[set].subarray(offset, offset + DRCS_SHAPE_BYTES);
+  }
+
+  /** The shape's bytes to write a download into (allocates the tables on first use). */
+  writableDrcsShape(set: 0 | 1, code: number): Uint8Array {
+    this.drcsTables ??= [new Uint8Array(DRCS_TABLE_BYTES), new Uint8Array(DRCS_TABLE_BYTES)];
+    const offset = (code - DRCS_FIRST_CODE) * DRCS_SHAPE_BYTES;
+    return this.drcsTables[set].subarray(offset, offset + DRCS_SHAPE_BYTES);
+  }
+
+  /** Forgets every downloaded shape (power-on). */
+  clearDrcs(): void {
+    if (!this.drcsTables) return;
+    this.drcsTables = undefined;
+    this.drcsVersion++;
+    this.dirty.fill(1);
   }
 
   /**
@@ -244,8 +273,13 @@ export class Screen {
 
   copyFrom(other: Screen): void {
     this.cells.set(other.cells);
-    this.drcs[0].set(other.drcs[0]);
-    this.drcs[1].set(other.drcs[1]);
+    if (other.drcsTables) {
+      this.drcsTables ??= [new Uint8Array(DRCS_TABLE_BYTES), new Uint8Array(DRCS_TABLE_BYTES)];
+      this.drcsTables[0].set(other.drcsTables[0]);
+      this.drcsTables[1].set(other.drcsTables[1]);
+    } else {
+      this.drcsTables = undefined;
+    }
     this.cursorRow = other.cursorRow;
     this.cursorColumn = other.cursorColumn;
     this.cursorVisible = other.cursorVisible;

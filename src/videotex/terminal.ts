@@ -17,7 +17,7 @@ import { Accent } from './cell.js';
 import { DRCS_CODES, DRCS_FIRST_CODE, DRCS_SHAPE_BYTES, Screen } from './screen.js';
 import { ScreenWriter } from './screen-writer.js';
 import { resetAttributes } from './attributes.js';
-import { type Link, Protocol, type TerminalModel, type TerminalModes } from './protocol.js';
+import { type Link, Protocol, type ProtocolHost, type TerminalModel, type TerminalModes } from './protocol.js';
 import { Action, actionOf, nextStateOf, State, STATE_SHIFT, TABLE } from './parser-table.js';
 import { LIMITS } from './limits.js';
 
@@ -52,7 +52,7 @@ PROTOCOL_LENGTH[ESC_OTHER.PRO1] = 1;
 PROTOCOL_LENGTH[ESC_OTHER.PRO2] = 2;
 PROTOCOL_LENGTH[ESC_OTHER.PRO3] = 3;
 
-export class Terminal {
+export class Terminal implements ProtocolHost {
   readonly screen: Screen;
   private readonly writer: ScreenWriter;
   private readonly protocol: Protocol;
@@ -109,14 +109,7 @@ export class Terminal {
         link: this.options.link,
         maxSpeed: this.options.model === 'minitel1b' ? 4800 : 9600,
       },
-      (bytes) => this.onReply(Uint8Array.from(bytes)),
-      {
-        reset: () => this.protocolReset(),
-        disconnect: () => this.onDisconnect(),
-        transparency: (n) => {
-          this.protocolTransparent = n;
-        },
-      },
+      this,
     );
   }
 
@@ -163,9 +156,7 @@ export class Terminal {
     this.writer.reset();
     const screen = this.screen;
     screen.clearRows(0, 24);
-    screen.drcs[0].fill(0);
-    screen.drcs[1].fill(0);
-    screen.drcsVersion++;
+    screen.clearDrcs();
     screen.cursorVisible = false;
     screen.globalMask = true;
   }
@@ -262,8 +253,26 @@ export class Terminal {
     this.screenBlocked = this.protocol.screenBlocked;
   }
 
-  /** PRO1 RESET (p.145–146): modes and attributes to standard, cursor off, screen kept. */
-  private protocolReset(): void {
+  // ---- ProtocolHost: what Protocole commands do to the rest of the terminal ----
+  // Methods rather than closures, so a Terminal (thousands per server) costs no extra objects.
+
+  /** @internal */
+  protocolReply(bytes: number[]): void {
+    this.onReply(Uint8Array.from(bytes));
+  }
+
+  /** @internal */
+  protocolDisconnect(): void {
+    this.onDisconnect();
+  }
+
+  /** @internal PRO2 TRANSPARENCE: the next n bytes bypass the Protocole filter. */
+  protocolTransparency(n: number): void {
+    this.protocolTransparent = n;
+  }
+
+  /** @internal PRO1 RESET (p.145–146): modes and attributes to standard, cursor off, screen kept. */
+  protocolReset(): void {
     this.writer.rollMode = false;
     this.writer.insertMode = false;
     resetAttributes(this.writer.attributes);
@@ -666,7 +675,7 @@ export class Terminal {
     const count = this.drcsBytes;
     this.drcsBytes = 0;
     if (count === 0 || this.drcsCode < DRCS_FIRST_CODE || this.drcsCode >= DRCS_FIRST_CODE + DRCS_CODES) return;
-    const target = this.screen.drcsShape(this.drcsSet, this.drcsCode);
+    const target = this.screen.writableDrcsShape(this.drcsSet, this.drcsCode);
     let bit = 0;
     for (let row = 0; row < DRCS_SHAPE_BYTES; row++) {
       let value = 0;
