@@ -385,7 +385,7 @@ export function cellKey(cell: number, zone: number): number {
   if (!(resolved & ERROR)) {
     const code = resolved & CODE_BITS;
     if (resolved & DELIMITER) blank = true;
-    else if (set === G1_SET) blank = code === 0x20 || code === 0x40;
+    else if (set === G1_SET) blank = code === 0x20; // 0x40 draws like 0x60 (p.102), not blank
     else if (set === G0_SET) blank = code === 0x20 && !(resolved & (LINING | ACCENT_MASK));
   }
   if (!blank) return resolved >>> 0;

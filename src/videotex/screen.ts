@@ -388,7 +388,8 @@ function isBlankCell(resolved: number): boolean {
   const code = cellCode(resolved);
   const set = cellSet(resolved);
   if (resolved & DELIMITER) return true; // never underlined (p.84–86)
-  if (set === CharSet.G1) return code === 0x20 || code === 0x40;
+  // Only 0x20 is the empty mosaic: 0x40 draws like 0x60, the bottom-right block (p.101–102).
+  if (set === CharSet.G1) return code === 0x20;
   if (set === CharSet.G0) return code === 0x20 && !(resolved & LINING) && !cellAccent(resolved);
   return false;
 }

@@ -210,3 +210,16 @@ describe('period page quirks (docs/videotex.md §3, §11)', () => {
     expect(afterClear('41 1B 70 42', { model: 'minitel1b' }).screen.rowText(1)).toBe('AB');
   });
 });
+
+describe('visual equality (Screen.looksLike)', () => {
+  it('G1 0x40 is the bottom-right mosaic, not a blank: it differs from an empty mosaic', () => {
+    const a = afterClear('0E 40');
+    const b = afterClear('0E 20');
+    expect(a.screen.looksLike(b.screen)).toBe(false);
+    expect(a.screen.looksLike(afterClear('0E 60').screen)).toBe(false); // same drawing, different stored code
+  });
+
+  it('a black text space looks like the empty black mosaic FF leaves', () => {
+    expect(afterClear('20').screen.looksLike(afterClear('').screen)).toBe(true);
+  });
+});
