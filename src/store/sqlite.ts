@@ -30,7 +30,21 @@ import { StoreError } from './errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
 import { STORE_LIMITS } from './limits.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
-import { checkAccountName, checkLength, checkListOptions, checkPassword, nameKey } from './validate.js';
+import {
+  accountExists as exists,
+  accountUnknown as unknown,
+  checkAccountName,
+  checkLength,
+  checkListOptions,
+  checkPassword,
+  checkRole,
+  checkSessionRecord,
+  clampLimit,
+  isMessageId,
+  messageOf,
+  nameKey,
+  serialise,
+} from './validate.js';
 
 type DB = Database.Database;
 
@@ -180,6 +194,7 @@ class SqliteSessionLog implements SessionLog {
   constructor(private readonly store: SqliteStore) {}
 
   async record(record: SessionRecord): Promise<void> {
+    checkSessionRecord(record);
     this.store
       .database()
       .prepare(
@@ -326,20 +341,6 @@ class SqliteAccounts implements AccountStore {
   }
 }
 
-function checkRole(role: AccountRole): void {
-  if (role !== 'user' && role !== 'operator') {
-    throw new StoreError('TELETEL_E_VALUE', `unknown account role '${String(role)}' (use 'user' or 'operator')`);
-  }
-}
-
-function exists(name: string): StoreError {
-  return new StoreError('TELETEL_E_ACCOUNT_EXISTS', `the name '${name}' is already registered`);
-}
-
-function unknown(name: string): StoreError {
-  return new StoreError('TELETEL_E_ACCOUNT_UNKNOWN', `no account named '${name}'`);
-}
-
 // ---- mail ---------------------------------------------------------------------
 
 interface MailRow {
@@ -366,7 +367,7 @@ function toMessage(row: MailRow): MailMessage {
 
 /** Message ids are decimal row ids; anything else matches no message. */
 function rowId(id: string): number {
-  return typeof id === 'string' && /^[1-9][0-9]{0,15}$/.test(id) ? Number(id) : -1;
+  return isMessageId(id) ? Number(id) : -1;
 }
 
 class SqliteMail implements MailStore {
@@ -508,29 +509,4 @@ class SqliteKeyValue implements KeyValueStore {
     // IMMEDIATE: take the write lock before reading, so two processes cannot both read the old value.
     return run.immediate();
   }
-}
-
-function serialise(value: unknown): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(value);
-  } catch (error) {
-    throw new StoreError('TELETEL_E_VALUE', `the value cannot be stored as JSON: ${messageOf(error)}`, { cause: error });
-  }
-  if (json === undefined) throw new StoreError('TELETEL_E_VALUE', 'the value cannot be stored as JSON (undefined or a function)');
-  if (Buffer.byteLength(json) > STORE_LIMITS.valueBytesMax) {
-    throw new StoreError(
-      'TELETEL_E_STORE_LIMIT',
-      `the value is ${Buffer.byteLength(json)} bytes as JSON; the limit is ${STORE_LIMITS.valueBytesMax}`,
-    );
-  }
-  return json;
-}
-
-function clampLimit(limit: number): number {
-  return Number.isInteger(limit) && limit > 0 ? Math.min(limit, STORE_LIMITS.listMax) : STORE_LIMITS.listMax;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 /** Checks shared by every Store implementation, so they refuse the same inputs with the same messages. */
 import { StoreError } from './errors.js';
 import { STORE_LIMITS } from './limits.js';
+import type { AccountRole, SessionRecord } from './store.js';
 
 /** Letters, digits, '-', '_' and '.', starting with a letter or digit. */
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -42,4 +43,78 @@ export function checkListOptions(options: { limit?: number; offset?: number }): 
   if (!Number.isInteger(limit) || limit < 0) throw new StoreError('TELETEL_E_VALUE', `limit must be a whole number ≥ 0, not ${String(limit)}`);
   if (!Number.isInteger(offset) || offset < 0) throw new StoreError('TELETEL_E_VALUE', `offset must be a whole number ≥ 0, not ${String(offset)}`);
   return { limit: Math.min(limit, STORE_LIMITS.listMax), offset };
+}
+
+/**
+ * A kiosque record is checked before it is stored, so both stores refuse
+ * the same bad records (a NaN date, a negative byte count) with the same
+ * error instead of each failing its own way.
+ */
+export function checkSessionRecord(record: SessionRecord): void {
+  if (typeof record !== 'object' || record === null) throw new StoreError('TELETEL_E_VALUE', 'a session record must be an object');
+  checkLength('session id', record.id, 1, STORE_LIMITS.sessionFieldMax);
+  checkLength('transport', record.transport, 1, STORE_LIMITS.sessionFieldMax);
+  checkLength('address', record.address, 0, STORE_LIMITS.sessionFieldMax);
+  if (record.service !== null) checkLength('service', record.service, 1, STORE_LIMITS.sessionFieldMax);
+  checkLength('currency', record.currency, 0, STORE_LIMITS.sessionFieldMax);
+  for (const [what, date] of [
+    ['start', record.start],
+    ['end', record.end],
+  ] as const) {
+    if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new StoreError('TELETEL_E_VALUE', `${what} must be a valid Date`);
+  }
+  for (const [what, n] of [
+    ['bytesIn', record.bytesIn],
+    ['bytesOut', record.bytesOut],
+  ] as const) {
+    if (!Number.isSafeInteger(n) || n < 0) throw new StoreError('TELETEL_E_VALUE', `${what} must be a whole number ≥ 0, not ${String(n)}`);
+  }
+  if (typeof record.cost !== 'number' || !Number.isFinite(record.cost)) {
+    throw new StoreError('TELETEL_E_VALUE', `cost must be a finite number, not ${String(record.cost)}`);
+  }
+}
+
+export function checkRole(role: AccountRole): void {
+  if (role !== 'user' && role !== 'operator') {
+    throw new StoreError('TELETEL_E_VALUE', `unknown account role '${String(role)}' (use 'user' or 'operator')`);
+  }
+}
+
+export function accountExists(name: string): StoreError {
+  return new StoreError('TELETEL_E_ACCOUNT_EXISTS', `the name '${name}' is already registered`);
+}
+
+export function accountUnknown(name: string): StoreError {
+  return new StoreError('TELETEL_E_ACCOUNT_UNKNOWN', `no account named '${name}'`);
+}
+
+/** Message ids are decimal row numbers; anything else matches no message (and never reaches SQL as a number it is not). */
+export function isMessageId(id: unknown): id is string {
+  return typeof id === 'string' && /^[1-9][0-9]{0,15}$/.test(id);
+}
+
+/** A key-value value as the JSON text both stores keep, or the error saying why it cannot be kept. */
+export function serialise(value: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(value);
+  } catch (error) {
+    throw new StoreError('TELETEL_E_VALUE', `the value cannot be stored as JSON: ${messageOf(error)}`, { cause: error });
+  }
+  if (json === undefined) throw new StoreError('TELETEL_E_VALUE', 'the value cannot be stored as JSON (undefined or a function)');
+  if (Buffer.byteLength(json) > STORE_LIMITS.valueBytesMax) {
+    throw new StoreError(
+      'TELETEL_E_STORE_LIMIT',
+      `the value is ${Buffer.byteLength(json)} bytes as JSON; the limit is ${STORE_LIMITS.valueBytesMax}`,
+    );
+  }
+  return json;
+}
+
+export function clampLimit(limit: number): number {
+  return Number.isInteger(limit) && limit > 0 ? Math.min(limit, STORE_LIMITS.listMax) : STORE_LIMITS.listMax;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
