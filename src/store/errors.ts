@@ -6,6 +6,10 @@ export type StoreErrorCode =
   | 'TELETEL_E_STORE_OPEN'
   | 'TELETEL_E_STORE_VERSION'
   | 'TELETEL_E_STORE_UNSUPPORTED'
+  /** The database server did not answer or dropped the connection (PostgreSQL); the call may be retried. */
+  | 'TELETEL_E_STORE_UNAVAILABLE'
+  /** A bus message from another instance was not one Teletel sends; it was dropped. */
+  | 'TELETEL_E_BUS_MESSAGE'
   | 'TELETEL_E_ACCOUNT_EXISTS'
   | 'TELETEL_E_ACCOUNT_NAME'
   | 'TELETEL_E_ACCOUNT_UNKNOWN'

@@ -23,6 +23,42 @@ export const STORE_LIMITS = {
   valueBytesMax: 64 * 1024,
   /** Rows a list call returns at most, whatever the caller asks. */
   listMax: 1000,
+  /** Text fields of a kiosque record (id, transport, address, service, currency). */
+  sessionFieldMax: 256,
+  /** Bus topics ("chat.room"). */
+  busTopicMax: 128,
+} as const;
+
+/**
+ * Bounds of the PostgreSQL store and bus (postgres.ts, postgres-bus.ts).
+ */
+export const POSTGRES_LIMITS = {
+  /**
+   * A NOTIFY payload must be shorter than 8000 bytes (PostgreSQL's default
+   * build); ours carries the message in a small envelope (sender, sequence,
+   * topic), all counted here. A larger message is refused, not split: keep
+   * big content in the store and publish its key.
+   */
+  notifyPayloadBytesMax: 7999,
+  /**
+   * Connections in a store's pool: enough for a gateway's bursts. Each
+   * instance also holds two for its bus, so N instances need N × 12 under
+   * the server's max_connections (100 by default).
+   */
+  poolSize: 10,
+  /** How long opening a connection may take before the call fails (a firewall that drops packets would otherwise hang it). */
+  connectTimeoutMs: 5000,
+  /** A query that has not answered in this long fails with TELETEL_E_STORE_UNAVAILABLE instead of holding a session forever. */
+  queryTimeoutMs: 30_000,
+  /** Bus reconnection: first wait, doubled after each failure up to the maximum, with jitter so instances do not reconnect in step. */
+  reconnectFirstMs: 100,
+  reconnectMaxMs: 10_000,
+  /** The bus listener runs `SELECT 1` this often, so a connection that died silently (NAT, failover) is noticed. */
+  listenerPingMs: 30_000,
+  /** publish() waits at most this long for its own message to come back, so local subscribers have it when publish resolves. */
+  echoTimeoutMs: 2000,
+  /** Own messages delivered locally while the listener was down, remembered so a late echo is not delivered twice. */
+  localDeliveriesMax: 1000,
 } as const;
 
 /** scrypt cost (node:crypto). N = 2^14 uses 16 MiB and about 50 ms per hash on a laptop. */
