@@ -2,13 +2,23 @@
  * What CHAT sessions share: who is connected where, the last lines of each
  * room, and live delivery of lines, alerts and kicks. Everything that
  * crosses sessions goes through the Bus (store/bus.ts), so several gateway
- * instances sharing a Redis or PostgreSQL bus would see each other's users
- * and lines; the hub of each process keeps its view from the bus events.
+ * instances sharing a PostgreSQL bus see each other's users and lines; the
+ * hub of each process keeps its view from the bus events.
  *
  * Bus topics and messages (JSON):
  *   chat.room      { type: 'line', room, line } | { type: 'erase', room, key, by }
- *   chat.presence  { type: 'here', pseudo, room, operator } | { type: 'gone', pseudo }
+ *   chat.presence  { type: 'here', instance, pseudo, room, operator } | { type: 'gone', instance, pseudo }
+ *                  | { type: 'beat', instance, members: [{ pseudo, room, operator }…] } | { type: 'hello', instance }
  *   chat.user      { type: 'private', to, from } | { type: 'kick', to, by, reason, ban }
+ *
+ * Presence across instances: each hub re-announces its users in 'beat'
+ * messages every `heartbeatMs`, and forgets a user not announced for
+ * `expireMs`, so the users of an instance that crashed (no 'gone' ever
+ * sent) disappear after that time, and a 'gone' lost while a bus
+ * reconnected does no lasting harm. A hub that starts says 'hello' and the
+ * others answer with a beat at once, so it knows who is there without
+ * waiting. Expiry is measured on the receiving hub's clock from when a beat
+ * arrived, so clocks of instances need not agree.
  *
  * Everything read from the bus is checked and its text sanitised again, so
  * a bad publisher cannot put control bytes on anyone's screen.
@@ -29,7 +39,22 @@ export const CHAT_LIMITS = {
   /** Flood guard: lines per window per session. */
   floodLines: 5,
   floodWindowMs: 10_000,
+  /** Each instance re-announces its users this often… */
+  heartbeatMs: 10_000,
+  /** …and a user not announced for this long is gone (three beats missed: a crashed or cut-off instance). */
+  expireMs: 30_000,
+  /** Users per beat message: 40 × about 60 bytes stays well under a PostgreSQL NOTIFY (8000 bytes). */
+  beatMembers: 40,
+  /** A hub answers 'hello' at most this often, so a flood of hellos does not become a flood of beats. */
+  helloAnswerMs: 1000,
 } as const;
+
+export interface ChatPresenceOptions {
+  /** How often this hub re-announces its users, in ms (default CHAT_LIMITS.heartbeatMs). */
+  heartbeatMs?: number;
+  /** A user of another instance not announced for this long is gone, in ms (default CHAT_LIMITS.expireMs). */
+  expireMs?: number;
+}
 
 export const PSEUDO = /^[A-Za-z0-9_-]{2,12}$/;
 
@@ -65,6 +90,19 @@ function clean(text: unknown, max: number): string {
 
 function cleanPseudo(value: unknown): string | null {
   return typeof value === 'string' && PSEUDO.test(value) ? value : null;
+}
+
+/** Hub instance ids: ours are 12 hex digits; anything of this shape from the bus is accepted as a name. */
+const INSTANCE = /^[A-Za-z0-9-]{1,64}$/;
+
+function cleanInstance(value: unknown): string | null {
+  return typeof value === 'string' && INSTANCE.test(value) ? value : null;
+}
+
+/** What the hub knows of a connected user: who, where, on which instance, and when last announced. */
+interface PresenceEntry extends Presence {
+  instance: string;
+  seenAt: number;
 }
 
 /** One connected user of this process, as the hub knows them. */
@@ -103,23 +141,39 @@ export class ChatMember {
 
 export class ChatHub {
   readonly rooms: readonly string[];
+  /** This hub's name on the bus (and the prefix of its line ids). */
+  readonly instance = randomUUID().replace(/-/g, '').slice(0, 12);
   private readonly lines = new Map<string, ChatLine[]>();
-  private readonly presence = new Map<string, Presence>();
+  private readonly presence = new Map<string, PresenceEntry>();
   private readonly members = new Map<string, Set<ChatMember>>();
-  private readonly instance = randomUUID().slice(0, 8);
   private counter = 0;
   private readonly unsubscribe: (() => void)[];
+  private readonly heartbeatMs: number;
+  private readonly expireMs: number;
+  private readonly timer: NodeJS.Timeout;
+  private lastHelloAnswer = 0;
+  private closed = false;
 
   constructor(
     readonly bus: Bus,
     rooms: readonly string[],
+    options: ChatPresenceOptions = {},
   ) {
     this.rooms = rooms.map((room) => clean(room, 20)).filter((room) => room !== '');
+    this.heartbeatMs = positive(options.heartbeatMs, CHAT_LIMITS.heartbeatMs);
+    this.expireMs = Math.max(positive(options.expireMs, CHAT_LIMITS.expireMs), this.heartbeatMs * 2);
     this.unsubscribe = [
       bus.subscribe(TOPIC.room, (message) => this.onRoom(message)),
       bus.subscribe(TOPIC.presence, (message) => this.onPresence(message)),
       bus.subscribe(TOPIC.user, (message) => this.onUser(message)),
     ];
+    // Beats and expiry on one timer; unref'd so a hub never keeps a process alive on its own.
+    this.timer = setInterval(() => {
+      this.beat();
+      this.expire();
+    }, this.heartbeatMs);
+    this.timer.unref();
+    this.quietly(bus.publish(TOPIC.presence, { type: 'hello', instance: this.instance }));
   }
 
   newId(): string {
@@ -144,11 +198,12 @@ export class ChatHub {
     return this.presence.has(pseudoKey(pseudo));
   }
 
-  /** Who is connected, by pseudonym; in one room when given. */
+  /** Who is connected, on any instance, by pseudonym; in one room when given. */
   who(room?: string): Presence[] {
     return [...this.presence.values()]
       .filter((p) => room === undefined || p.room === room)
-      .sort((a, b) => (pseudoKey(a.pseudo) < pseudoKey(b.pseudo) ? -1 : 1));
+      .sort((a, b) => (pseudoKey(a.pseudo) < pseudoKey(b.pseudo) ? -1 : 1))
+      .map((p) => ({ pseudo: p.pseudo, room: p.room, operator: p.operator }));
   }
 
   history(room: string): ChatLine[] {
@@ -170,18 +225,83 @@ export class ChatHub {
   }
 
   async announce(member: ChatMember): Promise<void> {
-    await this.bus.publish(TOPIC.presence, { type: 'here', pseudo: member.pseudo, room: member.room, operator: member.operator });
+    await this.bus.publish(TOPIC.presence, {
+      type: 'here',
+      instance: this.instance,
+      pseudo: member.pseudo,
+      room: member.room,
+      operator: member.operator,
+    });
   }
 
   async remove(member: ChatMember): Promise<void> {
     const set = this.members.get(member.key);
     if (set === undefined || !set.delete(member)) return;
     if (set.size === 0) this.members.delete(member.key);
-    await this.bus.publish(TOPIC.presence, { type: 'gone', pseudo: member.pseudo });
+    await this.bus.publish(TOPIC.presence, { type: 'gone', instance: this.instance, pseudo: member.pseudo });
   }
 
+  /**
+   * Stops listening and beating. Sends nothing: users still connected here
+   * disappear from other instances after `expireMs`, as after a crash
+   * (a gateway that stops gracefully ends its sessions first, which says
+   * 'gone' for each).
+   */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
     for (const off of this.unsubscribe) off();
+  }
+
+  // ---- presence across instances ------------------------------------------------
+
+  /** Announces every user of this hub, in messages of at most CHAT_LIMITS.beatMembers users. */
+  private beat(): void {
+    if (this.closed) return;
+    const all = [...this.members.values()].flatMap((set) => [...set]).map((m) => ({ pseudo: m.pseudo, room: m.room, operator: m.operator }));
+    for (let i = 0; i < all.length; i += CHAT_LIMITS.beatMembers) {
+      this.quietly(this.bus.publish(TOPIC.presence, { type: 'beat', instance: this.instance, members: all.slice(i, i + CHAT_LIMITS.beatMembers) }));
+    }
+  }
+
+  /** Forgets users of other instances not announced for expireMs; ours stay while connected here. */
+  private expire(): void {
+    const now = Date.now();
+    let changed = false;
+    for (const [key, entry] of this.presence) {
+      if (entry.instance === this.instance && this.members.has(key)) {
+        entry.seenAt = now;
+        continue;
+      }
+      if (now - entry.seenAt > this.expireMs) {
+        this.presence.delete(key);
+        changed = true;
+      }
+    }
+    if (changed) this.each(() => true, { type: 'presence' });
+  }
+
+  /**
+   * A beat or hello that could not be sent is not retried: the next beat
+   * comes within heartbeatMs, and the bus reports its own connection
+   * problems (PostgresBus onError).
+   */
+  private quietly(publishing: Promise<void>): void {
+    publishing.catch(() => {});
+  }
+
+  /** Records a user as seen now; true when that changed what `who` shows. */
+  private see(instance: string, raw: unknown, now: number): boolean {
+    const m = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+    const pseudo = cleanPseudo(m.pseudo);
+    if (pseudo === null) return false;
+    const room = typeof m.room === 'string' && this.rooms.includes(m.room) ? m.room : null;
+    const operator = m.operator === true;
+    const key = pseudoKey(pseudo);
+    const before = this.presence.get(key);
+    this.presence.set(key, { pseudo, room, operator, instance, seenAt: now });
+    return before === undefined || before.pseudo !== pseudo || before.room !== room || before.operator !== operator;
   }
 
   // ---- bus ------------------------------------------------------------------------
@@ -222,18 +342,36 @@ export class ChatHub {
   }
 
   private onPresence(message: unknown): void {
+    if (typeof message !== 'object' || message === null) return;
     const m = message as Record<string, unknown>;
-    const pseudo = cleanPseudo(m.pseudo);
-    if (pseudo === null) return;
+    const instance = cleanInstance(m.instance);
+    if (instance === null) return;
+    const now = Date.now();
+    let changed = false;
     if (m.type === 'here') {
-      const room = typeof m.room === 'string' && this.rooms.includes(m.room) ? m.room : null;
-      this.presence.set(pseudoKey(pseudo), { pseudo, room, operator: m.operator === true });
+      changed = this.see(instance, m, now);
+    } else if (m.type === 'beat') {
+      if (!Array.isArray(m.members)) return;
+      for (const member of m.members.slice(0, CHAT_LIMITS.beatMembers)) changed = this.see(instance, member, now) || changed;
     } else if (m.type === 'gone') {
+      const pseudo = cleanPseudo(m.pseudo);
+      if (pseudo === null) return;
+      const entry = this.presence.get(pseudoKey(pseudo));
+      // Only the instance the user is on says they left: a late 'gone' from the instance
+      // they left does not remove them from the one they have just joined.
+      if (entry === undefined || entry.instance !== instance) return;
       this.presence.delete(pseudoKey(pseudo));
+      changed = true;
+    } else if (m.type === 'hello') {
+      if (instance !== this.instance && now - this.lastHelloAnswer >= CHAT_LIMITS.helloAnswerMs) {
+        this.lastHelloAnswer = now;
+        this.beat();
+      }
+      return;
     } else {
       return;
     }
-    this.each(() => true, { type: 'presence' });
+    if (changed) this.each(() => true, { type: 'presence' });
   }
 
   private onUser(message: unknown): void {
@@ -247,4 +385,8 @@ export class ChatHub {
       this.each((member) => member.key === to, { type: 'kick', by, reason: clean(m.reason, 60), ban: m.ban === true });
     }
   }
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }

@@ -20,7 +20,7 @@ import { defineService, fit, pad, titleBar, wrapText, Painter, type Service, typ
 import { InProcessBus, type Bus } from '../../store/bus.js';
 import { isStoreError } from '../../store/errors.js';
 import type { MailMessage } from '../../store/store.js';
-import { ChatHub, CHAT_LIMITS, PSEUDO, pseudoKey, type ChatEvent, type ChatLine, type ChatMember } from './hub.js';
+import { ChatHub, CHAT_LIMITS, PSEUDO, pseudoKey, type ChatEvent, type ChatLine, type ChatMember, type ChatPresenceOptions } from './hub.js';
 
 export interface ChatOperator {
   name: string;
@@ -36,6 +36,8 @@ export interface ChatOptions {
   operators?: readonly ChatOperator[];
   /** Flood guard: at most `lines` public lines per `windowMs` per user (default 5 per 10 s). */
   flood?: { lines: number; windowMs: number };
+  /** Presence across instances: heartbeat and expiry (defaults in CHAT_LIMITS). */
+  presence?: ChatPresenceOptions;
 }
 
 export const DEFAULT_ROOMS = ['Accueil', 'Bretagne', 'Cinéma', 'Informatique', 'Rencontres'];
@@ -98,7 +100,7 @@ function help(): Painter {
 
 export function chatService(options: ChatOptions = {}): Service & { hub: ChatHub } {
   const bus = options.bus ?? new InProcessBus();
-  const hub = new ChatHub(bus, options.rooms ?? DEFAULT_ROOMS);
+  const hub = new ChatHub(bus, options.rooms ?? DEFAULT_ROOMS, options.presence);
   const operators = options.operators ?? [];
   const flood = options.flood ?? { lines: CHAT_LIMITS.floodLines, windowMs: CHAT_LIMITS.floodWindowMs };
 
