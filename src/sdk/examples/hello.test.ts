@@ -4,9 +4,10 @@ import { connect } from '../testing.js';
 import hello from './hello.js';
 
 describe('the README example (hello.ts)', () => {
-  it('is the code shown in the README section, line for line', () => {
-    const readme = readFileSync(new URL('../README-section.md', import.meta.url), 'utf8');
-    const shown = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  it('is the code shown in the README, line for line', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Write a service'));
+    const shown = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
     const file = readFileSync(new URL('./hello.ts', import.meta.url), 'utf8');
     expect(shown).toBe(file.replace("from '../index.js'", "from 'teletel/sdk'"));
     expect(file.split('\n').length).toBeLessThan(40);
