@@ -22,7 +22,15 @@ export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
 export { InProcessBus, type Bus, type BusHandler, type InProcessBusOptions } from './bus.js';
 export { STORE_LIMITS, POSTGRES_LIMITS } from './limits.js';
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from './sqlite.js';
-export { createPostgresStore, openPostgresStore, PostgresStore, isPostgresUrl, redactUrl, type PostgresStoreOptions } from './postgres.js';
+export {
+  createPostgresStore,
+  openPostgresStore,
+  PostgresStore,
+  isPostgresUrl,
+  redactUrl,
+  schemaFromUrl,
+  type PostgresStoreOptions,
+} from './postgres.js';
 export { openPostgresBus, PostgresBus, type PostgresBusOptions, type PostgresBusStatus } from './postgres-bus.js';
 
 /** The database file name inside the data folder. */
@@ -83,7 +91,7 @@ export interface Storage {
  * an InProcessBus, or PostgreSQL (connected, migrated) and a PostgresBus
  * (listening). Throws a StoreError saying why otherwise.
  *
- * With a PostgreSQL `schema`, the bus channel is `teletel.<schema>` unless
+ * With a PostgreSQL schema (option, or `?schema=` in the URL), the bus channel is `teletel.<schema>` unless
  * `bus.channel` says otherwise: channels belong to the whole database, and
  * two sites in two schemas must not hear each other.
  */
@@ -98,7 +106,7 @@ export async function openStorage(options: OpenStorageOptions = {}): Promise<Sto
   const store = await openPostgresStore(url, options);
   let bus: Bus;
   try {
-    const channel = options.bus?.channel ?? channelFor(options.schema);
+    const channel = options.bus?.channel ?? channelFor(store.schema);
     bus = await openPostgresBus(url, { ...options.bus, channel });
   } catch (error) {
     await store.close();

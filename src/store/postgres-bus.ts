@@ -30,7 +30,7 @@ import pg from 'pg';
 import type { Bus, BusHandler } from './bus.js';
 import { StoreError } from './errors.js';
 import { POSTGRES_LIMITS, STORE_LIMITS } from './limits.js';
-import { isConnectionError, isPostgresUrl, redactUrl } from './postgres.js';
+import { isConnectionError, isPostgresUrl, redactUrl, schemaFromUrl } from './postgres.js';
 import { messageOf } from './validate.js';
 
 export interface PostgresBusOptions {
@@ -136,16 +136,20 @@ export class PostgresBus implements Bus {
   private pingTimer: NodeJS.Timeout | undefined;
   private readonly first: Promise<void>;
 
+  private readonly url: string;
+
   constructor(
-    private readonly url: string,
+    url: string,
     private readonly options: PostgresBusOptions = {},
   ) {
     if (!isPostgresUrl(url)) throw new StoreError('TELETEL_E_STORE_OPEN', 'a PostgreSQL database is given as a postgres:// URL');
     this.channel = options.channel ?? 'teletel';
     checkChannelName(this.channel);
     this.location = redactUrl(url);
+    // The store's ?schema= means nothing to the bus (channels belong to the database); pg must not see it.
+    this.url = schemaFromUrl(url).url;
     this.publisher = new pg.Pool({
-      connectionString: url,
+      connectionString: this.url,
       max: 1,
       connectionTimeoutMillis: this.connectTimeoutMs,
       query_timeout: POSTGRES_LIMITS.queryTimeoutMs,

@@ -10,7 +10,7 @@ import { openStorage, openStore } from './index.js';
 import { MIGRATIONS } from './migrations.js';
 import { PostgresBus } from './postgres-bus.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
-import { createPostgresStore, fromText, openPostgresStore, PostgresStore, redactUrl, toText } from './postgres.js';
+import { createPostgresStore, fromText, openPostgresStore, PostgresStore, redactUrl, schemaFromUrl, toText } from './postgres.js';
 import { openSqliteStore } from './sqlite.js';
 import { describeStoreContract, type Backend, type Location } from './test-support/contract.js';
 import { probePostgres, skippedMessage, TEST_DATABASE_URL, TestSchemas } from './test-support/postgres.js';
@@ -74,6 +74,22 @@ describe('PostgreSQL store, without a server', () => {
   it('never shows the password of a URL', () => {
     expect(redactUrl('postgres://teletel:s3cret@db.example:5432/teletel')).toBe('postgres://teletel:***@db.example:5432/teletel');
     expect(redactUrl('postgresql://u@h/d?sslmode=require&password=s3cret')).toBe('postgresql://u@h/d?sslmode=require&password=***');
+    expect(redactUrl('mysql://root:s3cret@db/x')).toBe('mysql://root:***@db/x');
+    expect(redactUrl('postgres://nobody@h/d')).toBe('postgres://nobody@h/d');
+  });
+
+  it('reads ?schema= from the URL and leaves the other parameters as they were', async () => {
+    expect(schemaFromUrl('postgres://h/db?schema=site_a')).toEqual({ url: 'postgres://h/db', schema: 'site_a' });
+    expect(schemaFromUrl('postgres://h/db?sslmode=require&schema=site_a&options=-c%20x%3Dy')).toEqual({
+      url: 'postgres://h/db?sslmode=require&options=-c%20x%3Dy',
+      schema: 'site_a',
+    });
+    expect(schemaFromUrl('postgres://h/db')).toEqual({ url: 'postgres://h/db', schema: undefined });
+    const store = createPostgresStore('postgres://127.0.0.1:1/db?schema=site_b', { connectTimeoutMs: 500 });
+    expect(store.schema).toBe('site_b');
+    await store.close();
+    expect(() => createPostgresStore('postgres://h/db?schema=Bad-Name')).toThrow(/schema name/);
+    expect(() => createPostgresStore('postgres://h/db?schema=a', { schema: 'b' })).toThrow(/give one/);
   });
 
   it('refuses schema names that would need quoting', () => {
@@ -108,7 +124,7 @@ describe.skipIf(unreachable !== null)('PostgreSQL store: its own', () => {
     expect(store).toBeInstanceOf(PostgresStore);
     await store.mail.send({ mailbox: 'm', from: 'a', body: 'b' });
     await store.close();
-    const storage = await openStorage({ url: TEST_DATABASE_URL, schema });
+    const storage = await openStorage({ databaseUrl: `${TEST_DATABASE_URL}?schema=${schema}` });
     expect(storage.kind).toBe('postgres');
     expect(storage.bus).toBeInstanceOf(PostgresBus);
     expect((storage.bus as PostgresBus).channel).toBe(`teletel.${schema}`);

@@ -59,7 +59,8 @@ export interface PostgresStoreOptions {
   /**
    * The schema holding Teletel's tables, created if missing (default: the
    * first schema of the connection's search_path, usually `public`). Lets
-   * several Teletel sites, or parallel test runs, share one database.
+   * several Teletel sites, or parallel test runs, share one database. The
+   * URL may give it too, as `?schema=name`.
    */
   schema?: string;
   /** Connections in the pool (default POSTGRES_LIMITS.poolSize). */
@@ -80,9 +81,9 @@ export function isPostgresUrl(url: unknown): url is string {
   return typeof url === 'string' && /^postgres(ql)?:\/\//i.test(url);
 }
 
-/** The URL without its password, for messages and logs. */
+/** The URL without its password, for messages and logs (any scheme: a mistyped one may carry a real password). */
 export function redactUrl(url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:@/?#]*:)[^@/?#]*@/i, '$1***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/?#]*:)[^@/?#]*@/, '$1***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
 }
 
 /** Schema names we create: a plain lower-case SQL identifier, so it needs no case folding rules to be understood. */
@@ -92,6 +93,26 @@ export function checkSchemaName(schema: unknown): asserts schema is string {
   if (typeof schema !== 'string' || !SCHEMA_NAME.test(schema)) {
     throw new StoreError('TELETEL_E_VALUE', 'a schema name has 1 to 63 lower-case letters, digits or _, not starting with a digit');
   }
+}
+
+/**
+ * Teletel's own `schema` parameter of a database URL, and the URL without
+ * it (node-postgres would ignore it, and libpq tools refuse it). Lets one
+ * setting, `--database` or TELETEL_DATABASE_URL, say where the tables are.
+ */
+export function schemaFromUrl(url: string): { url: string; schema: string | undefined } {
+  const match = /^([^?#]*)\?([^#]*)(#.*)?$/.exec(url);
+  if (match === null) return { url, schema: undefined };
+  let schema: string | undefined;
+  // The other parameters are kept byte for byte: re-encoding them could change how the driver reads them.
+  const kept = match[2].split('&').filter((part) => {
+    const equals = part.indexOf('=');
+    if ((equals < 0 ? part : part.slice(0, equals)) !== 'schema') return true;
+    schema = new URLSearchParams(`v=${equals < 0 ? '' : part.slice(equals + 1)}`).get('v') ?? '';
+    return false;
+  });
+  if (schema === undefined) return { url, schema };
+  return { url: `${match[1]}${kept.length === 0 ? '' : `?${kept.join('&')}`}${match[3] ?? ''}`, schema };
 }
 
 /** Key of the advisory lock taken while migrating: "TELE", then the schema, so two schemas migrate independently. */
@@ -137,12 +158,16 @@ export class PostgresStore implements Store {
   private readonly pending = new Set<Promise<unknown>>();
   private readonly spaces = new Map<string, KeyValueStore>();
 
-  constructor(url: string, options: PostgresStoreOptions = {}) {
-    if (!isPostgresUrl(url)) throw new StoreError('TELETEL_E_STORE_OPEN', 'a PostgreSQL database is given as a postgres:// URL');
-    if (options.schema !== undefined) checkSchemaName(options.schema);
-    this.location = redactUrl(url);
-    this.schema = options.schema;
-    const schema = options.schema;
+  constructor(given: string, options: PostgresStoreOptions = {}) {
+    if (!isPostgresUrl(given)) throw new StoreError('TELETEL_E_STORE_OPEN', 'a PostgreSQL database is given as a postgres:// URL');
+    const { url, schema: inUrl } = schemaFromUrl(given);
+    if (inUrl !== undefined && options.schema !== undefined && inUrl !== options.schema) {
+      throw new StoreError('TELETEL_E_VALUE', `the URL says schema=${inUrl} and the options say ${options.schema}: give one`);
+    }
+    const schema = options.schema ?? inUrl;
+    if (schema !== undefined) checkSchemaName(schema);
+    this.location = redactUrl(given);
+    this.schema = schema;
     this.pool = new pg.Pool({
       connectionString: url,
       max: positive(options.poolSize, POSTGRES_LIMITS.poolSize),
