@@ -6,6 +6,7 @@
 import { access, constants, mkdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isPostgresUrl, redactUrl } from '../store/postgres.js';
 import { ConfigError } from './errors.js';
 import { resolveLimits, type ServerLimits } from './limits.js';
 
@@ -20,6 +21,8 @@ export interface ServerConfig {
   tcpPort: number | null;
   /** Folder of the store and recordings (absolute). */
   dataDir: string;
+  /** A postgres:// URL: the store and the CHAT bus on PostgreSQL, shared by several instances (default: SQLite in dataDir). */
+  databaseUrl?: string;
   /** Serial device of a Minitel on a DIN cable, or null. */
   serial: string | null;
   /** DIN line speed: probed and raised to the terminal's best ('auto'), or fixed. */
@@ -34,6 +37,8 @@ export interface ServerConfig {
   publicDir: string;
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   logLevel: string;
+  /** Folder of user services, one sub-folder each (absolute); unset: none (no ./services folder). */
+  servicesDir?: string;
   limits: ServerLimits;
 }
 
@@ -50,6 +55,7 @@ export const DEFAULTS = {
   websocketSpeed: 0,
   tcpSpeed: 1200,
   logLevel: 'info',
+  services: './services',
 } as const;
 
 /** Speeds a line may be paced at: 0 (unthrottled) or 50–115200 baud. */
@@ -64,6 +70,7 @@ const SETTINGS = {
   port: { flag: 'port', env: 'TELETEL_PORT', key: 'port' },
   tcpPort: { flag: 'tcp-port', env: 'TELETEL_TCP_PORT', key: 'tcpPort' },
   data: { flag: 'data', env: 'TELETEL_DATA', key: 'data' },
+  database: { flag: 'database', env: 'TELETEL_DATABASE_URL', key: 'database' },
   serial: { flag: 'serial', env: 'TELETEL_SERIAL', key: 'serial' },
   serialSpeed: { flag: 'serial-speed', env: 'TELETEL_SERIAL_SPEED', key: 'serialSpeed' },
   serialFraming: { flag: 'serial-framing', env: 'TELETEL_SERIAL_FRAMING', key: 'serialFraming' },
@@ -71,6 +78,7 @@ const SETTINGS = {
   tcpSpeed: { flag: 'tcp-speed', env: 'TELETEL_TCP_SPEED', key: 'tcpSpeed' },
   publicDir: { flag: 'public', env: 'TELETEL_PUBLIC', key: 'public' },
   logLevel: { flag: 'log-level', env: 'TELETEL_LOG_LEVEL', key: 'logLevel' },
+  services: { flag: 'services', env: 'TELETEL_SERVICES', key: 'services' },
   idleTimeout: { flag: 'idle-timeout', env: 'TELETEL_IDLE_TIMEOUT', key: 'idleTimeout' },
   maxSession: { flag: 'max-session', env: 'TELETEL_MAX_SESSION', key: 'maxSession' },
 } as const;
@@ -116,6 +124,7 @@ export async function loadConfig(sources: ConfigSources): Promise<ServerConfig> 
     problems.push(`The HTTP port and the TCP port are both ${port}; give --tcp-port another number (or 'off').`);
   }
   const dataDir = resolve(sources.cwd, stringSetting(pick('data'), DEFAULTS.data, problems));
+  const databaseUrl = databaseSetting(pick('database'), problems);
   const serialRaw = pick('serial');
   const serial = serialRaw === undefined ? null : resolve(sources.cwd, stringSetting(serialRaw, '', problems));
   const serialSpeed = serialSpeedSetting(pick('serialSpeed'), problems);
@@ -125,6 +134,7 @@ export async function loadConfig(sources: ConfigSources): Promise<ServerConfig> 
   const publicRaw = pick('publicDir');
   const publicDir = publicRaw === undefined ? DEFAULT_PUBLIC_DIR : resolve(sources.cwd, stringSetting(publicRaw, '', problems));
   const logLevel = choiceSetting(pick('logLevel'), LOG_LEVELS, DEFAULTS.logLevel, problems);
+  const servicesDir = await servicesSetting(pick('services'), sources.cwd, problems);
 
   const { limits, problems: limitProblems } = resolveLimits(file?.values.limits, file ? `${file.path}` : 'limits');
   problems.push(...limitProblems);
@@ -143,6 +153,7 @@ export async function loadConfig(sources: ConfigSources): Promise<ServerConfig> 
     port,
     tcpPort,
     dataDir,
+    ...(databaseUrl === undefined ? {} : { databaseUrl }),
     serial,
     serialSpeed,
     serialFraming,
@@ -150,6 +161,7 @@ export async function loadConfig(sources: ConfigSources): Promise<ServerConfig> 
     tcpSpeed,
     publicDir,
     logLevel,
+    ...(servicesDir === undefined ? {} : { servicesDir }),
     limits,
   };
 }
@@ -194,6 +206,31 @@ function stringSetting(raw: RawValue | undefined, fallback: string, problems: st
     return fallback;
   }
   return raw.value;
+}
+
+/** A postgres:// URL; shown without its password when it is wrong. */
+function databaseSetting(raw: RawValue | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!isPostgresUrl(raw.value)) {
+    const shown = typeof raw.value === 'string' ? JSON.stringify(redactUrl(raw.value)) : JSON.stringify(raw.value);
+    problems.push(`${raw.source} must be a PostgreSQL URL such as postgres://user:password@host:5432/teletel, not ${shown} (without it, the store is SQLite in the data folder).`);
+    return undefined;
+  }
+  return raw.value;
+}
+
+/** The user services folder: the one given, which must exist, or ./services when there is one. */
+async function servicesSetting(raw: RawValue | undefined, cwd: string, problems: string[]): Promise<string | undefined> {
+  const dir = resolve(cwd, raw === undefined ? DEFAULTS.services : stringSetting(raw, DEFAULTS.services, problems));
+  const isFolder = await stat(dir).then(
+    (info) => info.isDirectory(),
+    () => false,
+  );
+  if (isFolder) return dir;
+  if (raw !== undefined) {
+    problems.push(`${raw.source}: ${dir} is not a folder; give the folder that holds your services (teletel new-service NAME creates ./services/NAME).`);
+  }
+  return undefined;
 }
 
 function toNumber(value: unknown): number {

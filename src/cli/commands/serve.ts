@@ -6,7 +6,8 @@
 import { pino, type Logger } from 'pino';
 import type { Service } from '../../sdk/service.js';
 import { builtInServices } from '../../services/index.js';
-import { openStore } from '../../store/index.js';
+import type { Bus } from '../../store/bus.js';
+import { openStorage, type Storage } from '../../store/index.js';
 import { DEFAULTS, loadConfig, type ServerConfig } from '../../server/config.js';
 import { ConfigError, ServerError } from '../../server/errors.js';
 import { Gateway } from '../../server/gateway.js';
@@ -14,8 +15,8 @@ import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { CliError, EXIT, type CliIo, type Command } from '../command.js';
 
 export interface ServeDependencies {
-  /** The services to offer (default: the built-ins of src/services). */
-  services?: (log: Logger) => Promise<readonly Service[]>;
+  /** The services to offer (default: the built-ins of src/services), given the bus that goes with the store. */
+  services?: (log: Logger, context: { bus: Bus }) => Promise<readonly Service[]>;
   /** Resolves when the gateway should stop (default: SIGTERM or SIGINT). */
   stopSignal?: () => Promise<string>;
   /** Called once listening, with the gateway (tests read its ports). */
@@ -31,6 +32,8 @@ one port, raw TCP/telnet on another, and a Minitel on a serial cable.
   --tcp-port N|off    raw TCP/telnet port (default ${DEFAULTS.tcpPort})
   --host ADDR         interface to listen on (default ${DEFAULTS.host})
   --data DIR          folder of the store and recordings (default ${DEFAULTS.data}; created if missing)
+  --database URL      postgres://user:password@host:5432/db: accounts, mail and live CHAT on PostgreSQL,
+                      shared by every instance given the same URL (default: SQLite in --data)
   --serial PATH       serial device of a Minitel on a DIN cable, e.g. /dev/ttyUSB0
   --serial-speed S    auto (probe 9600/4800/1200, then raise) or 300, 1200, 4800, 9600
   --serial-framing F  auto, 7e1 or 8n1 (parity computed here, for drivers without 7E1)
@@ -41,12 +44,12 @@ one port, raw TCP/telnet on another, and a Minitel on a serial cable.
   --max-session M     longest session in minutes (default ${DEFAULT_LIMITS.maxSessionMs / 60000}; 0 = no limit)
   --public DIR        static files of the emulator (default dist/public)
   --log-level L       fatal, error, warn, info (default), debug, trace or silent
-  --config FILE       JSON file with any of: host, port, tcpPort, data, serial, serialSpeed,
+  --config FILE       JSON file with any of: host, port, tcpPort, data, database, serial, serialSpeed,
                       serialFraming, websocketSpeed, tcpSpeed, public, logLevel, idleTimeout,
                       maxSession, and "limits" (see src/server/limits.ts)
 
 Each option can also come from the environment: TELETEL_PORT, TELETEL_TCP_PORT,
-TELETEL_HOST, TELETEL_DATA, TELETEL_SERIAL, TELETEL_SERIAL_SPEED,
+TELETEL_HOST, TELETEL_DATA, TELETEL_DATABASE_URL, TELETEL_SERIAL, TELETEL_SERIAL_SPEED,
 TELETEL_SERIAL_FRAMING, TELETEL_WS_SPEED, TELETEL_TCP_SPEED, TELETEL_PUBLIC,
 TELETEL_LOG_LEVEL, TELETEL_IDLE_TIMEOUT, TELETEL_MAX_SESSION, TELETEL_CONFIG.
 Flags win over the environment, which wins over the config file.
@@ -56,9 +59,9 @@ Endpoints: / (emulator; /?url=CODE opens a service), /ws (WebSocket;
 Logs are JSON lines (pino) on standard output.
 `;
 
-/** The built-in services of src/services. */
-async function defaultServices(): Promise<readonly Service[]> {
-  return builtInServices();
+/** The built-in services of src/services, on the store's bus (PostgreSQL's when the store is, so CHAT spans instances). */
+async function defaultServices(_log: Logger, context: { bus: Bus }): Promise<readonly Service[]> {
+  return builtInServices({ bus: context.bus });
 }
 
 function signals(): Promise<string> {
@@ -87,6 +90,7 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
       'tcp-port': { type: 'string' },
       host: { type: 'string' },
       data: { type: 'string' },
+      database: { type: 'string' },
       serial: { type: 'string' },
       'serial-speed': { type: 'string' },
       'serial-framing': { type: 'string' },
@@ -110,27 +114,39 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
         throw error;
       }
       const log = pino({ level: config.logLevel, base: { pid: process.pid } }, io.stdout);
-      const services = await (dependencies.services ?? defaultServices)(log);
-      let store;
+      // The store first: the services need its bus (PostgreSQL's, when several instances share the database).
+      let storage: Storage;
       try {
-        store = openStore({ dataDir: config.dataDir });
+        storage = await openStorage({
+          dataDir: config.dataDir,
+          databaseUrl: config.databaseUrl,
+          bus: {
+            onError: (error, topic) => log.warn({ err: error, topic }, 'bus problem'),
+            onStatus: (status) => log.info({ status }, `bus ${status}`),
+          },
+        });
       } catch (error) {
-        throw new CliError(`cannot open the store in ${config.dataDir}: ${(error as Error).message}`, EXIT.FAILURE, 'TELETEL_E_STORE');
+        const where = config.databaseUrl === undefined ? ` in ${config.dataDir}` : '';
+        throw new CliError(`cannot open the store${where}: ${(error as Error).message}`, EXIT.FAILURE, 'TELETEL_E_STORE');
       }
+      log.info({ store: storage.kind, location: storage.location }, 'store opened');
       let gateway: Gateway;
       let address;
       try {
-        gateway = new Gateway({ config, services, store, log });
+        const services = await (dependencies.services ?? defaultServices)(log, { bus: storage.bus });
+        gateway = new Gateway({ config, services, store: storage.store, log });
         address = await gateway.start();
       } catch (error) {
-        await store.close().catch(() => {});
+        await storage.close().catch(() => {});
         if (error instanceof ServerError) throw new CliError(`cannot start: ${error.message}`, EXIT.FAILURE, error.code);
         throw error;
       }
       dependencies.onListening?.(gateway, address);
       const signal = await (dependencies.stopSignal ?? signals)();
       log.info({ signal }, 'stop requested');
+      // The gateway ends the sessions (CHAT says 'gone' on the bus) and closes the store; the bus goes last.
       await gateway.stop();
+      await storage.close();
       return EXIT.OK;
     },
   };
