@@ -1,8 +1,10 @@
 /**
  * Live events between sessions: a chat line, a private-message alert, a kick.
- * One process uses InProcessBus; several gateway instances would share a
- * Redis or PostgreSQL (LISTEN/NOTIFY) implementation of the same interface,
- * so services never know which one they run on.
+ * One process uses InProcessBus; several gateway instances on one database
+ * share PostgresBus (postgres-bus.ts, LISTEN/NOTIFY), an implementation of
+ * the same interface, so services never know which one they run on. A
+ * message on PostgresBus must fit in a NOTIFY (under 8000 bytes with its
+ * envelope): publish keys of stored data, not the data.
  *
  * Messages are JSON values. The in-process bus copies them through JSON as a
  * remote bus would, so a service that works here does not rely on sharing

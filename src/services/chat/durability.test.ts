@@ -4,14 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { probePostgres, skippedMessage, TEST_DATABASE_URL, TestSchemas } from '../../store/test-support/postgres.js';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'teletel-durability-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('CHAT durability', () => {
-  it('a private message shown as sent survives kill -9 of the server process', async () => {
-    const db = join(dir, 'data', 'teletel.db');
+const unreachable = await probePostgres();
+if (unreachable !== null) console.warn(skippedMessage(unreachable));
+const schemas = new TestSchemas();
+afterAll(async () => {
+  if (unreachable === null) await schemas.dropAll();
+});
+
+describe.each([
+  { store: 'SQLite', skip: false, location: () => join(dir, 'data', 'teletel.db') },
+  { store: 'PostgreSQL', skip: unreachable !== null, location: () => `${TEST_DATABASE_URL}?schema=${schemas.name()}` },
+])('CHAT durability on $store', ({ skip, location }) => {
+  it.skipIf(skip)('a private message shown as sent survives kill -9 of the server process', async () => {
+    const db = location();
     const text = 'Survivra au kill -9';
     const sender = spawn(process.execPath, ['--import', 'tsx', join(FIXTURES, 'send-private.ts'), db, text], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
