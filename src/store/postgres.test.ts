@@ -142,6 +142,18 @@ describe.skipIf(unreachable !== null)('PostgreSQL store: its own', () => {
     await Promise.all([one.close(), two.close()]);
   });
 
+  it('when the server drops its connections, a call fails with TELETEL_E_STORE_UNAVAILABLE at worst, and the next ones work', async () => {
+    const applicationName = `teletel-test-${process.pid}-${Date.now()}`;
+    const store = await openPostgresStore(TEST_DATABASE_URL, { schema: schemas.name(), applicationName });
+    await Promise.all([store.mail.count('m'), store.mail.count('m'), store.mail.count('m')]);
+    await schemas.query(null, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    const first = await store.mail.send({ mailbox: 'm', from: 'a', body: 'après' }).catch((e: unknown) => e);
+    if (first instanceof Error) expect(isStoreError(first, 'TELETEL_E_STORE_UNAVAILABLE')).toBe(true);
+    await store.mail.send({ mailbox: 'm', from: 'a', body: 'encore' });
+    expect((await store.mail.list('m')).map((m) => m.body)).toContain('encore');
+    await store.close();
+  });
+
   it('turns synchronous_commit on for its connections, whatever the server default', async () => {
     const store = await openPostgresStore(TEST_DATABASE_URL, { schema: schemas.name() });
     const setting = await store.run((db) => db.query<{ synchronous_commit: string }>('SHOW synchronous_commit'));

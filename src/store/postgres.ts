@@ -63,6 +63,8 @@ export interface PostgresStoreOptions {
    * URL may give it too, as `?schema=name`.
    */
   schema?: string;
+  /** application_name of the store's connections, as pg_stat_activity shows them (default 'teletel'). */
+  applicationName?: string;
   /** Connections in the pool (default POSTGRES_LIMITS.poolSize). */
   poolSize?: number;
   /** How long connecting may take, in ms (default POSTGRES_LIMITS.connectTimeoutMs). */
@@ -173,7 +175,7 @@ export class PostgresStore implements Store {
       max: positive(options.poolSize, POSTGRES_LIMITS.poolSize),
       connectionTimeoutMillis: positive(options.connectTimeoutMs, POSTGRES_LIMITS.connectTimeoutMs),
       query_timeout: positive(options.queryTimeoutMs, POSTGRES_LIMITS.queryTimeoutMs),
-      application_name: 'teletel',
+      application_name: options.applicationName ?? 'teletel',
       keepAlive: true,
       // Each new connection: our schema first, and commits that are on disk when they return.
       onConnect: async (client) => {

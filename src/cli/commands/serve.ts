@@ -12,10 +12,12 @@ import { DEFAULTS, loadConfig, type ServerConfig } from '../../server/config.js'
 import { ConfigError, ServerError } from '../../server/errors.js';
 import { Gateway } from '../../server/gateway.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
+import { ServiceFolders, watchServiceFolders, type ServiceFolderWatcher } from '../../server/service-folders.js';
+import { serviceModuleImporter } from '../../server/service-modules.js';
 import { CliError, EXIT, type CliIo, type Command } from '../command.js';
 
 export interface ServeDependencies {
-  /** The services to offer (default: the built-ins of src/services), given the bus that goes with the store. */
+  /** The built-in services (default: those of src/services), given the bus that goes with the store; user services are added to them. */
   services?: (log: Logger, context: { bus: Bus }) => Promise<readonly Service[]>;
   /** Resolves when the gateway should stop (default: SIGTERM or SIGINT). */
   stopSignal?: () => Promise<string>;
@@ -43,15 +45,22 @@ one port, raw TCP/telnet on another, and a Minitel on a serial cable.
   --idle-timeout S    seconds without a key before hanging up (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000}; 0 = never)
   --max-session M     longest session in minutes (default ${DEFAULT_LIMITS.maxSessionMs / 60000}; 0 = no limit)
   --public DIR        static files of the emulator (default dist/public)
+  --services DIR      user services, one sub-folder each: a service.json with .vdt pages, or an
+                      index.js / index.ts exporting defineService (TypeScript needs no build);
+                      default ./services when it exists. A folder that fails to load is logged and
+                      skipped; a code already taken (built-in, or an earlier folder) is refused
+  --dev               watch the services folder and reload a service when its files change:
+                      new visits get the new version, visits under way finish on the old one;
+                      a version that fails to load is logged and the previous one keeps running
   --log-level L       fatal, error, warn, info (default), debug, trace or silent
   --config FILE       JSON file with any of: host, port, tcpPort, data, database, serial, serialSpeed,
-                      serialFraming, websocketSpeed, tcpSpeed, public, logLevel, idleTimeout,
-                      maxSession, and "limits" (see src/server/limits.ts)
+                      serialFraming, websocketSpeed, tcpSpeed, public, services, logLevel,
+                      idleTimeout, maxSession, and "limits" (see src/server/limits.ts)
 
 Each option can also come from the environment: TELETEL_PORT, TELETEL_TCP_PORT,
 TELETEL_HOST, TELETEL_DATA, TELETEL_DATABASE_URL, TELETEL_SERIAL, TELETEL_SERIAL_SPEED,
 TELETEL_SERIAL_FRAMING, TELETEL_WS_SPEED, TELETEL_TCP_SPEED, TELETEL_PUBLIC,
-TELETEL_LOG_LEVEL, TELETEL_IDLE_TIMEOUT, TELETEL_MAX_SESSION, TELETEL_CONFIG.
+TELETEL_SERVICES, TELETEL_LOG_LEVEL, TELETEL_IDLE_TIMEOUT, TELETEL_MAX_SESSION, TELETEL_CONFIG.
 Flags win over the environment, which wins over the config file.
 
 Endpoints: / (emulator; /?url=CODE opens a service), /ws (WebSocket;
@@ -62,6 +71,27 @@ Logs are JSON lines (pino) on standard output.
 /** The built-in services of src/services, on the store's bus (PostgreSQL's when the store is, so CHAT spans instances). */
 async function defaultServices(_log: Logger, context: { bus: Bus }): Promise<readonly Service[]> {
   return builtInServices({ bus: context.bus });
+}
+
+/** The services folder's services, or undefined when there is no folder (none given, no ./services). */
+function userServices(
+  config: ServerConfig,
+  builtIns: readonly Service[],
+  log: Logger,
+  dev: boolean,
+  onChange: (services: Service[]) => void,
+): ServiceFolders | undefined {
+  if (config.servicesDir === undefined) {
+    if (dev) log.warn('--dev: no services folder to watch; create ./services (teletel new-service NAME) or give --services DIR, then restart');
+    return undefined;
+  }
+  return new ServiceFolders({
+    root: config.servicesDir,
+    builtIns,
+    log,
+    importModule: serviceModuleImporter({ fresh: dev }),
+    onChange,
+  });
 }
 
 function signals(): Promise<string> {
@@ -101,6 +131,8 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
       public: { type: 'string' },
       'log-level': { type: 'string' },
       config: { type: 'string' },
+      services: { type: 'string' },
+      dev: { type: 'boolean' },
     },
     positionals: [0, 0],
     async run(args, io: CliIo) {
@@ -120,6 +152,7 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
         storage = await openStorage({
           dataDir: config.dataDir,
           databaseUrl: config.databaseUrl,
+          onError: (error) => log.warn({ err: error }, 'store connection lost; the pool reconnects'),
           bus: {
             onError: (error, topic) => log.warn({ err: error, topic }, 'bus problem'),
             onStatus: (status) => log.info({ status }, `bus ${status}`),
@@ -130,13 +163,19 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
         throw new CliError(`cannot open the store${where}: ${(error as Error).message}`, EXIT.FAILURE, 'TELETEL_E_STORE');
       }
       log.info({ store: storage.kind, location: storage.location }, 'store opened');
-      let gateway: Gateway;
+      const dev = args.values.dev === true;
+      let gateway: Gateway | undefined;
       let address;
+      let watcher: ServiceFolderWatcher | undefined;
       try {
-        const services = await (dependencies.services ?? defaultServices)(log, { bus: storage.bus });
-        gateway = new Gateway({ config, services, store: storage.store, log });
+        const builtIns = await (dependencies.services ?? defaultServices)(log, { bus: storage.bus });
+        const folders = userServices(config, builtIns, log, dev, (services) => gateway?.replaceServices(services));
+        await folders?.loadAll();
+        gateway = new Gateway({ config, services: folders?.services() ?? builtIns, store: storage.store, log });
         address = await gateway.start();
+        if (dev && folders !== undefined) watcher = await watchServiceFolders(folders, log);
       } catch (error) {
+        await gateway?.stop().catch(() => {});
         await storage.close().catch(() => {});
         if (error instanceof ServerError) throw new CliError(`cannot start: ${error.message}`, EXIT.FAILURE, error.code);
         throw error;
@@ -144,6 +183,7 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
       dependencies.onListening?.(gateway, address);
       const signal = await (dependencies.stopSignal ?? signals)();
       log.info({ signal }, 'stop requested');
+      await watcher?.close();
       // The gateway ends the sessions (CHAT says 'gone' on the bus) and closes the store; the bus goes last.
       await gateway.stop();
       await storage.close();
