@@ -389,3 +389,26 @@ describe('VideotexBuilder: properties', () => {
     );
   });
 });
+
+describe('VideotexBuilder: after raw bytes (regressions)', () => {
+  function screenOf(builder: VideotexBuilder): Terminal {
+    const terminal = new Terminal();
+    // Leave a latent underline, background and mask in the terminal, as raw bytes could.
+    terminal.write(hex('0C 1B 5A 1B 53 1B 58 20'));
+    terminal.write(builder.toBytes());
+    return terminal;
+  }
+
+  it('sends zone attributes in full once raw bytes made them unknown (p.93)', () => {
+    const t = screenOf(new VideotexBuilder().raw([0x07]).text('a').underline().text(' b'));
+    const b = t.screen.appearance(1, 4);
+    expect(b.char).toBe('b');
+    expect(b.underline).toBe(true);
+  });
+
+  it('sends a mosaic background the terminal may already seem to have (p.93)', () => {
+    const t = screenOf(new VideotexBuilder().raw([0x07]).text('a').color(COLOUR.WHITE, COLOUR.RED).mosaic(0x7f));
+    const m = t.screen.appearance(1, 3);
+    expect(m).toMatchObject({ set: 'G1', bg: COLOUR.RED });
+  });
+});

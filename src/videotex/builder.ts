@@ -29,6 +29,10 @@ import {
   characterBytes,
   characterLength,
   contraryState,
+  contraryZone,
+  ZONE_FIELD_BG,
+  ZONE_FIELD_MASK,
+  ZONE_FIELD_UNDERLINE,
   printedGlyph,
   printedWord,
   resetState,
@@ -131,6 +135,11 @@ export class VideotexBuilder {
   // What the terminal has, as far as the builder knows.
   private state = DEFAULT_STATE;
   private attributesKnown = false;
+  /**
+   * Latent zone components (ZONE_FIELD_*) the terminal may hold without the
+   * builder knowing, after raw bytes with no move since: sent in full next time.
+   */
+  private unknownZone = 0;
   private row = 1;
   private column = 1;
   private positionKnown = false;
@@ -416,6 +425,7 @@ export class VideotexBuilder {
   private afterReset(row: number, column: number): void {
     this.state = resetState(this.state);
     this.attributesKnown = true;
+    this.unknownZone = 0;
     this.row = row;
     this.column = column;
     this.positionKnown = true;
@@ -525,6 +535,17 @@ export class VideotexBuilder {
       } else {
         this.state = contraryState(word);
         this.attributesKnown = true;
+        // The first write fixes what it sends; zone attributes stay unknown until needed.
+        this.unknownZone = ZONE_FIELD_BG | ZONE_FIELD_UNDERLINE | ZONE_FIELD_MASK;
+      }
+    }
+    if (this.unknownZone) {
+      if (care & Care.ZONE) {
+        this.state = contraryZone(this.state, word, this.unknownZone);
+        this.unknownZone = 0;
+      } else if (care & Care.MOSAIC_BG && this.unknownZone & ZONE_FIELD_BG) {
+        this.state = contraryZone(this.state, word, ZONE_FIELD_BG);
+        this.unknownZone &= ~ZONE_FIELD_BG;
       }
     }
     let state = transition(this.state, word, care, this.row, this.column, this.bytes);

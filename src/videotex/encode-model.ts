@@ -85,6 +85,24 @@ export function contraryState(word: number): number {
   return state;
 }
 
+/** Zone components of a state, for `contraryZone`. */
+export const ZONE_FIELD_BG = 1;
+export const ZONE_FIELD_UNDERLINE = 2;
+export const ZONE_FIELD_MASK = 4;
+
+/**
+ * `state` with the chosen latent zone components set opposite to what `word`
+ * needs, so the next transition sends them: for zone attributes the terminal
+ * may hold but the encoder cannot know (after raw bytes).
+ */
+export function contraryZone(state: number, word: number, fields: number): number {
+  let s = state;
+  if (fields & ZONE_FIELD_BG) s = (s & ~S_ZBG) | ((cellBg(word) ^ 1) << S_ZBG_SHIFT);
+  if (fields & ZONE_FIELD_MASK) s = word & MASK ? s & ~S_ZMASK : s | S_ZMASK;
+  if (fields & ZONE_FIELD_UNDERLINE) s = word & LINING ? s & ~S_ZUL : s | S_ZUL;
+  return s;
+}
+
 // ---- what a write needs -------------------------------------------------------------
 
 /** Which attributes of a wanted word a transition must establish. */
