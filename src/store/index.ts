@@ -36,9 +36,6 @@ export { openPostgresBus, PostgresBus, type PostgresBusOptions, type PostgresBus
 /** The database file name inside the data folder. */
 export const DEFAULT_DATABASE_FILE = 'teletel.db';
 
-/** The environment variable `teletel serve` reads a database URL from (the lead's config also takes --database). */
-export const DATABASE_URL_VARIABLE = 'TELETEL_DATABASE_URL';
-
 export interface OpenStoreOptions extends SqliteStoreOptions, PostgresStoreOptions {
   /** The data folder (default ./data): the SQLite file is `<dataDir>/teletel.db`. */
   dataDir?: string;
