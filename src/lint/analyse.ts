@@ -327,13 +327,17 @@ class Walker {
     }
   }
 
-  /** Pages from some editors use SYN where SS2 belongs: say what a Minitel shows instead. */
+  /**
+   * Pages from some editors use SYN where SS2 belongs. Teletel's decoder and
+   * period emulators honour it, but STUM1B gives SYN no action, so a terminal
+   * that follows the spec shows the accent's letter code instead: say which.
+   */
   private synMessage(offset: number): string {
     const accent = this.page[offset + 1] & 0x7f;
     const letter = this.page[offset + 2] & 0x7f;
     if (offset + 2 < this.page.length && ACCENTS.has(accent) && letter > SP && letter < 0x7f) {
       const shown = String.fromCharCode(accent, letter);
-      return `SYN ${hex(accent)} ${hex(letter)} looks meant as SS2 (an accent); a Minitel shows '${shown}'`;
+      return `SYN ${hex(accent)} ${hex(letter)} looks meant as SS2 (an accent); send 19 instead: a terminal that follows STUM1B shows '${shown}'`;
     }
     return 'SYN (16)';
   }

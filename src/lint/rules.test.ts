@@ -152,7 +152,7 @@ describe('lint rules', () => {
   });
 
   it('syn: a SYN, which emulators take as SS2', () => {
-    expect(expectOnly('0C 16 42 65', 'syn', 1).message).toBe("SYN 42 65 looks meant as SS2 (an accent); a Minitel shows 'Be'");
+    expect(expectOnly('0C 16 42 65', 'syn', 1).message).toBe("SYN 42 65 looks meant as SS2 (an accent); send 19 instead: a terminal that follows STUM1B shows 'Be'");
     expect(expectOnly('0C 41 16', 'syn', 2).message).toBe('SYN (16)');
   });
 
