@@ -48,4 +48,18 @@ export interface TerminalLink {
   readonly closed: AbortSignal;
   /** Ends the connection (the user's terminal shows the reason on row 0 when possible). */
   hangUp(reason?: string): void;
+  /**
+   * Répétition: sends the whole wanted screen again, from a cleared page, as
+   * a Minitel service does when a line error garbled the screen. The SDK
+   * calls it when the service does not handle the key itself. Optional: a
+   * link without it leaves the key to the service.
+   */
+  repeat?(): void;
+  /**
+   * Ends this visit and opens the service `code` instead, as if the user had
+   * typed it at the home page (GUIDE's "connect" key). False, and nothing
+   * changes, when no such service is offered. Optional: links outside the
+   * gateway do not have it.
+   */
+  goTo?(code: string): boolean;
 }

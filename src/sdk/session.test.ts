@@ -130,7 +130,8 @@ describe('keys and navigation', () => {
       name: 'Keys',
       async session(s) {
         for (;;) {
-          const key = await s.key();
+          // Répétition has a default (the page sent again): asked for, it comes as a key.
+          const key = await s.key({ handles: ['Repetition'] });
           keys.push(key.type === 'char' ? key.char : key.type === 'enter' ? 'enter' : key.type === 'control' ? `^${key.code}` : key.name);
         }
       },
@@ -139,6 +140,50 @@ describe('keys and navigation', () => {
     await m.type('aé');
     await m.press('Enter', 'Up', 'Guide', 'Repetition');
     expect(keys).toEqual(['a', 'é', 'enter', 'Up', 'Guide', 'Repetition']);
+    expect(m.repeats).toBe(0);
+  });
+
+  it('Répétition, unless the service handles it, asks the link to send the page again, without a beep', async () => {
+    const service = defineService({
+      code: 'REP',
+      name: 'Rep',
+      async session(s) {
+        s.print(2, 1, 'Une page');
+        const { nom } = await s.form({ nom: { row: 5, column: 1, length: 10 } });
+        s.notify(`Merci ${nom}`);
+        await s.waitKey('Envoi');
+      },
+    });
+    const m = connect(service);
+    await m.type('Ana');
+    const commands = m.commands.length;
+    await m.press('Repetition');
+    expect(m.repeats).toBe(1);
+    expect(m.commands.slice(commands).some((c) => c.includes(0x07))).toBe(false);
+    expect(m.rowText(2)).toBe('Une page');
+    expect(m.rowText(5)).toBe('Ana.......');
+    await m.press('Envoi');
+    expect(m.rowZero()).toBe('Merci Ana');
+  });
+
+  it('Répétition goes to s.onKey or a wait that lists it instead', async () => {
+    let pressed = 0;
+    const service = defineService({
+      code: 'REP',
+      name: 'Rep',
+      async session(s) {
+        s.onKey('Repetition', () => pressed++);
+        await s.waitKey('Envoi');
+        await s.waitKey('Repetition');
+        s.print(1, 1, 'Vu');
+        await s.waitKey('Envoi');
+      },
+    });
+    const m = connect(service);
+    await m.press('Repetition', 'Envoi', 'Repetition');
+    expect(pressed).toBe(1);
+    expect(m.rowText(1)).toBe('Vu');
+    expect(m.repeats).toBe(0);
   });
 
   it('Connexion/Fin ends the visit', async () => {

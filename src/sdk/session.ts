@@ -45,7 +45,8 @@ export interface KeyOptions {
   /**
    * Function keys the caller wants to receive even though the SDK has a
    * default for them: 'Sommaire' (default: back to the start of the
-   * handler), 'ConnexionFin' (default: end the visit), or a key given to
+   * handler), 'ConnexionFin' (default: end the visit), 'Repetition'
+   * (default: the gateway sends the page again), or a key given to
    * `s.onKey` (default: its handler).
    */
   handles?: readonly FunctionKeyName[];
@@ -99,6 +100,8 @@ export class Session<S = Record<string, unknown>> {
       const help = setup.help;
       this.keyHandlers.set('Guide', () => this.overlay(help));
     }
+    // Répétition redraws the page (the gateway resends the wanted screen) unless the service handles the key.
+    if (link.repeat !== undefined) this.keyHandlers.set('Repetition', () => link.repeat?.());
     this.host = {
       write: (painter) => this.write(painter),
       setFocus: (position) => {
@@ -212,8 +215,8 @@ export class Session<S = Record<string, unknown>> {
 
   /**
    * The next key the user presses: characters, ⏎, cursor keys and function
-   * keys. Sommaire goes back to the start of the handler and Connexion/Fin
-   * ends the visit, unless listed in `handles`.
+   * keys. Sommaire goes back to the start of the handler, Connexion/Fin
+   * ends the visit and Répétition redraws the page, unless listed in `handles`.
    */
   key(options: KeyOptions = {}): Promise<Key> {
     return this.readKey(new Set(options.handles ?? []));

@@ -47,6 +47,9 @@ export interface LogEntry {
 
 let nextId = 1;
 
+/** Row 0 cleared (US 40 41, CAN, LF), then FF for rows 1–24 and cursor off: what the gateway sends before a redraw. */
+const CLEAR_SCREEN = Uint8Array.of(0x1f, 0x40, 0x41, 0x18, 0x0a, 0x0c, 0x14);
+
 export class VirtualMinitel {
   /** The link a service runs on. */
   readonly link: TerminalLink;
@@ -60,6 +63,8 @@ export class VirtualMinitel {
   bytesSent = 0;
   /** Commands sent with sendCommand (BEL, Protocole), in order. */
   readonly commands: Uint8Array[] = [];
+  /** Times the page was sent again for Répétition (link.repeat). */
+  repeats = 0;
   /** Why the service hung up, if it did. */
   hangUpReason: string | undefined;
   /** Updates after which the user's screen did not look like the wanted one: [row, column] of the first difference. */
@@ -106,6 +111,13 @@ export class VirtualMinitel {
       hangUp: (reason) => {
         this.hangUpReason = reason ?? '';
         this.controller.abort(new Error(reason ?? 'hang-up'));
+      },
+      // As the gateway does: row 0 and the page cleared, then the whole wanted screen from blank.
+      repeat: () => {
+        if (this.controller.signal.aborted) return;
+        this.repeats++;
+        this.link.sendCommand(CLEAR_SCREEN);
+        this.flush();
       },
     };
     observeIdle(this.link, () => {
