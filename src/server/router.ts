@@ -10,12 +10,20 @@
  * - Envoi (or CR): opens the service, or answers "Service inconnu" on row 0;
  * - Guide: lists the services (Suite / Retour page through it);
  * - Sommaire: back to the home page;
- * - Répétition: the session's cost so far on row 0 (the kiosque meter);
+ * - Répétition: the session's cost so far on row 0 (the kiosque meter); the
+ *   home page is drawn by the gateway itself, so there is nothing to repeat;
  * - Connexion/Fin: hangs up.
  *
  * In a service, every key goes to the service except Connexion/Fin, which
  * ends the visit and comes back here; Sommaire goes to the service (the SDK
- * reads it as "back to the service's summary").
+ * reads it as "back to the service's summary"), and so does Répétition: a
+ * service that does not handle it (the SDK's default) calls `link.repeat()`,
+ * and the gateway sends the whole page again from a cleared screen
+ * (Session.redraw), as a Minitel service does when asked to repeat a page.
+ *
+ * The services offered are looked up in the gateway's directory at each
+ * visit, so a directory replaced by `teletel serve --dev` serves new visits,
+ * while a visit already running keeps the Service it started with.
  */
 import type { Terminal } from '../videotex/terminal.js';
 import { RecordingTerminal } from './recording-terminal.js';
@@ -174,6 +182,22 @@ export class Router {
         this.leave('service failed', 'Service momentanément indisponible');
       },
     );
+  }
+
+  /**
+   * A service sends the user to another service (GUIDE's connect key): the
+   * visit ends and is billed as if the user had left, then the other service
+   * opens as if its code had been typed. False when `from` is no longer the
+   * current visit or no service has that code.
+   */
+  goTo(from: Visit, code: string): boolean {
+    if (this.page !== Page.VISIT || this.visit !== from) return false;
+    const service = this.session.host.directory.find(code);
+    if (service === undefined) return false;
+    this.closeVisit(`went to ${service.code}`);
+    this.session.sendCommand(RESET);
+    this.enter(service);
+    return true;
   }
 
   /** Back to the home page from a visit. */

@@ -223,6 +223,18 @@ export class Session implements PacerSink {
     }
   }
 
+  /**
+   * Répétition ("répète la page"): the terminal may show a garbled page (line
+   * noise, a Minitel switched off and on) while the mirror believes it is
+   * right. Clearing row 0 and the page goes into the mirror like any byte
+   * sent, so the next diff is the whole wanted screen drawn from blank.
+   */
+  redraw(): void {
+    if (this.phase !== Phase.RUNNING) return;
+    this.sendCommand(CLEAR_SCREEN);
+    this.pacer.update();
+  }
+
   /** A message on row 0, in order with the screen updates. */
   notify(text: string): void {
     this.sendCommand(rowZeroMessage(text));

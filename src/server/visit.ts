@@ -77,6 +77,14 @@ export class Visit implements TerminalLink {
     this.session.hangUp(`service hung up${reason ? `: ${reason}` : ''}`, reason ?? 'Au revoir');
   }
 
+  repeat(): void {
+    if (this.active) this.session.redraw();
+  }
+
+  goTo(code: string): boolean {
+    return this.active && this.session.router.goTo(this, code);
+  }
+
   /** An input event for the service; a listener that throws is the service's bug, logged. */
   deliver(event: InputEvent): void {
     for (const listener of this.listeners) {

@@ -2,7 +2,8 @@
  * GUIDE: the services this server offers, searchable by word. A word is
  * looked for in each service's code, name, keywords and description, without
  * regard to case or accents; several words must all be found. Results are
- * ranked: the code itself first, then names, keywords, descriptions.
+ * ranked: the code itself first, then names, keywords, descriptions. On a
+ * service's card, Envoi connects to it (`link.goTo`, when the gateway offers it).
  */
 import { defineService, fit, pad, titleBar, wrapText, type Painter, type Service, type ServiceInfo, type Session } from '../../sdk/index.js';
 import { normalise, tariffText, words } from '../text.js';
@@ -91,7 +92,11 @@ async function showService(s: Session, info: ServiceInfo): Promise<void> {
       lines.forEach((line, i) => p.at(18 + i, 2).text(line, { fg: 'cyan' }));
     }
     p.at(21, 2).text(`Tarif : ${tariffText(info.tariff)}`, { fg: 'green' });
+    // Only a gateway can open another service; elsewhere (a test's virtual Minitel) Envoi goes back to the list.
+    if (s.link.goTo !== undefined) p.at(23, 2).text(' ENVOI ', { inverse: true }).style({ inverse: false }).text(' se connecter');
     p.at(24, 2).text(' RETOUR ', { inverse: true }).style({ inverse: false }).text(' liste ').text(' SOMMAIRE ', { inverse: true }).style({ inverse: false }).text(' recherche');
   });
-  await s.waitKey('Retour', 'Envoi');
+  const key = await s.waitKey('Retour', 'Envoi');
+  // The gateway ends this visit and opens the service; false if it is gone meanwhile (teletel serve --dev).
+  if (key === 'Envoi' && s.link.goTo?.(info.code)) s.leave();
 }
