@@ -85,13 +85,23 @@ export interface PagesServiceDefinition {
   pages: Map<string, PageDefinition>;
 }
 
+export interface LoadFolderOptions {
+  /**
+   * Imports a service's `index.js` or `index.ts` (absolute path) and returns
+   * the module. The default is `import()` with a query that makes a new
+   * instance of that file; `teletel serve` gives one that compiles
+   * TypeScript and makes the files it imports new instances too.
+   */
+  importModule?: (path: string) => Promise<unknown>;
+}
+
 export interface LoadedServices {
   services: Service[];
   errors: ServiceFolderError[];
 }
 
 /** Loads every sub-folder of `root` that holds a service; problems are collected, never thrown. */
-export async function loadServicesFolder(root: string): Promise<LoadedServices> {
+export async function loadServicesFolder(root: string, options: LoadFolderOptions = {}): Promise<LoadedServices> {
   const services: Service[] = [];
   const errors: ServiceFolderError[] = [];
   let entries: string[];
@@ -106,7 +116,7 @@ export async function loadServicesFolder(root: string): Promise<LoadedServices> 
     const folder = join(root, name);
     if (!(await isServiceFolder(folder))) continue;
     try {
-      const service = await loadServiceFolder(folder);
+      const service = await loadServiceFolder(folder, options);
       const other = seen.get(service.code);
       if (other !== undefined) {
         throw new ServiceFolderError(folder, [{ file: folder, message: `the code ${service.code} is already used by ${other}` }]);
@@ -120,7 +130,8 @@ export async function loadServicesFolder(root: string): Promise<LoadedServices> 
   return { services, errors };
 }
 
-async function isServiceFolder(folder: string): Promise<boolean> {
+/** True when `folder` holds a service.json, an index.js or an index.ts. */
+export async function isServiceFolder(folder: string): Promise<boolean> {
   for (const file of [SERVICE_FILE, 'index.js', 'index.ts']) {
     if (await exists(join(folder, file))) return true;
   }
@@ -128,21 +139,25 @@ async function isServiceFolder(folder: string): Promise<boolean> {
 }
 
 /** Loads one service folder; throws ServiceFolderError with every problem found. */
-export async function loadServiceFolder(folder: string): Promise<Service> {
+export async function loadServiceFolder(folder: string, options: LoadFolderOptions = {}): Promise<Service> {
   const dir = resolve(folder);
   if (await exists(join(dir, SERVICE_FILE))) return pagesService(await readServiceJson(dir));
   for (const file of ['index.js', 'index.ts']) {
     const path = join(dir, file);
-    if (await exists(path)) return importService(dir, path);
+    if (await exists(path)) return importService(dir, path, options.importModule ?? importFresh);
   }
   throw new ServiceFolderError(dir, [{ file: dir, message: `no ${SERVICE_FILE}, index.js or index.ts in this folder` }]);
 }
 
-async function importService(dir: string, path: string): Promise<Service> {
+/** The query makes a new module instance, so a reload picks up the changed file (not the files it imports). */
+function importFresh(path: string): Promise<unknown> {
+  return import(`${pathToFileURL(path).href}?v=${Date.now()}-${randomUUID()}`);
+}
+
+async function importService(dir: string, path: string, importModule: (path: string) => Promise<unknown>): Promise<Service> {
   let module: { default?: unknown };
   try {
-    // The query makes a new module instance, so a reload picks up the changed file.
-    module = (await import(`${pathToFileURL(path).href}?v=${Date.now()}-${randomUUID()}`)) as { default?: unknown };
+    module = ((await importModule(path)) ?? {}) as { default?: unknown };
   } catch (error) {
     const hint = path.endsWith('.ts') && /Unknown file extension/.test(String(error)) ? ' (run with tsx, or compile it to index.js)' : '';
     throw new ServiceFolderError(dir, [{ file: path, message: `cannot be loaded: ${messageOf(error)}${hint}` }]);
