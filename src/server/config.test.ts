@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,20 @@ describe('serve configuration', () => {
     writeFileSync(file, '{ port: 1 ');
     expect((await problems(load({ config: file })))[0]).toMatch(/not valid JSON/);
     expect((await problems(load({ config: join(dir, 'missing.json') })))[0]).toMatch(/does not exist/);
+  });
+
+  it('takes ./services when it exists, a folder from --services, TELETEL_SERVICES or the file, and refuses one that does not exist', async () => {
+    expect((await load()).servicesDir).toBeUndefined();
+    mkdirSync(join(dir, 'services'), { recursive: true });
+    expect((await load()).servicesDir).toBe(join(dir, 'services'));
+    mkdirSync(join(dir, 'autres'), { recursive: true });
+    expect((await load({ services: 'autres' })).servicesDir).toBe(join(dir, 'autres'));
+    expect((await load({}, { TELETEL_SERVICES: 'autres' })).servicesDir).toBe(join(dir, 'autres'));
+    const file = join(dir, 'services.json');
+    writeFileSync(file, JSON.stringify({ services: 'autres' }));
+    expect((await load({ config: file })).servicesDir).toBe(join(dir, 'autres'));
+    expect((await problems(load({ services: 'absent' })))[0]).toMatch(/^--services: .*absent is not a folder/);
+    rmSync(join(dir, 'services'), { recursive: true });
   });
 
   it('accepts only the DIN speeds and framings for the serial line', async () => {

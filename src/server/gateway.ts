@@ -55,11 +55,12 @@ export class Gateway implements SessionHost, SessionFactory {
   readonly log: Logger;
   readonly metrics: GatewayMetrics;
   readonly store: Store;
-  readonly directory: ServiceDirectory;
   readonly context: ServiceContext;
   readonly startedAt = Date.now();
   stopping = false;
 
+  /** Replaced whole by `replaceServices`, never changed in place: a lookup sees one version or the other. */
+  private services: ServiceDirectory;
   private readonly sessions = new Set<Session>();
   private readonly perAddress = new Map<string, number>();
   private readonly http: HttpServer;
@@ -78,11 +79,10 @@ export class Gateway implements SessionHost, SessionFactory {
     this.store = options.store;
     this.encode = options.encode ?? ((from, to) => encodeDiff(from, to));
     this.metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
-    this.directory = new ServiceDirectory(options.services);
-    const directory = this.directory;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the /health getters
+    this.services = new ServiceDirectory(options.services);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the /health getters and by GUIDE
     const gateway = this;
-    this.context = { store: options.store, log: serviceLogger(options.log), services: () => directory.list() };
+    this.context = { store: options.store, log: serviceLogger(options.log), services: () => gateway.directory.list() };
     this.http = createServer(
       {
         // A request (and a WebSocket upgrade) must arrive whole within the handshake timeout
@@ -110,6 +110,20 @@ export class Gateway implements SessionHost, SessionFactory {
     );
     this.http.maxHeadersCount = 64;
     this.websocket = new WebSocketTransport(this.http, this, config.websocketSpeed);
+  }
+
+  /** The services offered now. */
+  get directory(): ServiceDirectory {
+    return this.services;
+  }
+
+  /**
+   * Offers `services` from now on (`teletel serve --dev` after a change on
+   * disk). Checked whole first: on a ConfigError the current list stays.
+   * New visits get the new services; visits already running keep theirs.
+   */
+  replaceServices(services: readonly Service[]): void {
+    this.services = new ServiceDirectory(services);
   }
 
   /** Open sessions. */

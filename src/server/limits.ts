@@ -144,3 +144,16 @@ export function resolveLimits(overrides: unknown, where: string): { limits: Serv
   }
   return { limits, problems };
 }
+
+/**
+ * `teletel serve --dev`: how the services folder is watched
+ * (service-folders.ts). Not client bounds, but bounds all the same.
+ */
+export const SERVICE_WATCH_LIMITS = {
+  /** Quiet time after the last change in a folder before it is loaded again: an editor saves in several writes and renames. */
+  debounceMs: 100,
+  /** Folder levels watched inside one service folder (pages/, lib/…), where the platform has no recursive watch. */
+  depth: 4,
+  /** Folders watched inside one service folder: each costs an inotify watch, and Linux allows a user 8192 by default on older kernels. */
+  directories: 256,
+} as const;

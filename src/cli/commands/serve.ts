@@ -166,19 +166,25 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
       const dev = args.values.dev === true;
       let gateway: Gateway | undefined;
       let address;
-      let watcher: ServiceFolderWatcher | undefined;
+      let folders: ServiceFolders | undefined;
       try {
         const builtIns = await (dependencies.services ?? defaultServices)(log, { bus: storage.bus });
-        const folders = userServices(config, builtIns, log, dev, (services) => gateway?.replaceServices(services));
+        folders = userServices(config, builtIns, log, dev, (services) => gateway?.replaceServices(services));
         await folders?.loadAll();
         gateway = new Gateway({ config, services: folders?.services() ?? builtIns, store: storage.store, log });
         address = await gateway.start();
-        if (dev && folders !== undefined) watcher = await watchServiceFolders(folders, log);
       } catch (error) {
-        await gateway?.stop().catch(() => {});
         await storage.close().catch(() => {});
         if (error instanceof ServerError) throw new CliError(`cannot start: ${error.message}`, EXIT.FAILURE, error.code);
         throw error;
+      }
+      let watcher: ServiceFolderWatcher | undefined;
+      if (dev && folders !== undefined) {
+        try {
+          watcher = await watchServiceFolders(folders, log);
+        } catch (error) {
+          log.error({ err: error }, `--dev: cannot watch ${folders.root}; services will not reload`);
+        }
       }
       dependencies.onListening?.(gateway, address);
       const signal = await (dependencies.stopSignal ?? signals)();
