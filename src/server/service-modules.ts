@@ -19,7 +19,7 @@
  * memory until the process restarts; and state a service keeps in a module
  * (a Map of users, a timer) is not carried to the new instance.
  */
-import { register as registerHooks } from 'node:module';
+import { register as registerLoader } from 'node:module';
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 
@@ -37,7 +37,7 @@ let tsx: Promise<TsxApi> | undefined;
 
 /** tsx's API, loaded once and only when a service needs it. */
 function loadTsx(): Promise<TsxApi> {
-  if (typeof registerHooks !== 'function') {
+  if (typeof registerLoader !== 'function') {
     // module.register arrived in Node 20.6; older versions cannot take a loader at run time.
     return Promise.reject(
       new Error(`TypeScript services need Node.js 20.6 or later (this is ${process.version}); upgrade Node, or compile index.ts to index.js`),
