@@ -198,18 +198,54 @@ export class Terminal implements ProtocolHost {
           this.escapeHeld = true;
           continue;
         }
+      } else if (this.state === State.GROUND && !check) {
+        // Fast paths for what pages are made of, when the whole sequence is in this chunk
+        // and nothing else is pending; any other case takes the general path below.
+        if (b >= 0x20) {
+          // A run of printable bytes.
+          let end = i + 1;
+          while (end < data.length && (data[end] & 0x7f) >= 0x20) end++;
+          if (!this.screenBlocked) this.writer.printRun(data, i, end);
+          i = end - 1;
+          continue;
+        }
+        if (i + 1 < data.length) {
+          const x = data[i + 1] & 0x7f;
+          if (b === C0.ESC) {
+            // `ESC 40–5F` attributes (never a Protocole intro, which is 39–3B or 61).
+            if (x >= 0x40 && x <= 0x5f && x !== ESC_ATTR.CSI) {
+              if (!this.screenBlocked) this.writer.attribute(x);
+              i++;
+              continue;
+            }
+          } else if (b === C0.US) {
+            if (x >= 0x40 && i + 2 < data.length) {
+              const y = data[i + 2] & 0x7f;
+              if (y >= 0x40) {
+                this.usRow = x;
+                if (!this.screenBlocked) this.usColumnByte(y);
+                i += 2;
+                continue;
+              }
+            }
+          } else if (b === C0.REP && x >= 0x40) {
+            if (!this.screenBlocked) this.writer.repeat(x - 0x40);
+            i++;
+            continue;
+          }
+        }
+        if (b === C0.ESC) {
+          this.escapeHeld = true;
+          continue;
+        }
+        if (!this.screenBlocked) this.execute(b);
+        continue;
       } else if (b === C0.ESC) {
         this.escapeHeld = true;
         continue;
       }
-      // Fast path: a run of printable bytes in the ground state.
       if (this.state === State.GROUND && b >= 0x20) {
-        let end = i + 1;
-        if (!check) {
-          while (end < data.length && (data[end] & 0x7f) >= 0x20) end++;
-        }
-        if (!this.screenBlocked) this.writer.printRun(data, i, end);
-        i = end - 1;
+        if (!this.screenBlocked) this.printCode(b);
         continue;
       }
       this.screenByte(b);
@@ -676,15 +712,19 @@ export class Terminal implements ProtocolHost {
     this.drcsBytes = 0;
     if (count === 0 || this.drcsCode < DRCS_FIRST_CODE || this.drcsCode >= DRCS_FIRST_CODE + DRCS_CODES) return;
     const target = this.screen.writableDrcsShape(this.drcsSet, this.drcsCode);
-    let bit = 0;
+    // A bit accumulator: 6 bits in per group, 8 bits out per row.
+    let bits = 0;
+    let pending = 0;
+    let group = 0;
     for (let row = 0; row < DRCS_SHAPE_BYTES; row++) {
-      let value = 0;
-      for (let x = 0; x < 8; x++, bit++) {
-        const group = bit / 6 | 0;
-        const g = group < count ? this.drcsShape[group] : 0;
-        value = (value << 1) | ((g >> (5 - (bit % 6))) & 1);
+      while (pending < 8) {
+        bits = (bits << 6) | (group < count ? this.drcsShape[group] : 0);
+        group++;
+        pending += 6;
       }
-      target[row] = value;
+      pending -= 8;
+      target[row] = (bits >> pending) & 0xff;
+      bits &= (1 << pending) - 1;
     }
     this.drcsShape.fill(0);
     this.screen.drcsVersion++;
