@@ -3,10 +3,12 @@
  * Every failure a user can cause ends in one clear message on stderr and a
  * non-zero exit code; only a bug in Teletel prints a stack trace.
  */
+import { createRequire } from 'node:module';
 import { CliError, EXIT, parseCommandArgs, type CliIo, type Command } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
-const VERSION = '0.1.0';
+/** The package's version, from package.json (two folders up from both src/cli and dist/cli). */
+const VERSION = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);
