@@ -1,5 +1,5 @@
 /** Decoder throughput over the corpus (MB/s), the figure issue "Videotex core" targets at ≥ 50 MB/s. */
-import { corpusAvailable, corpusPages, readCorpusPage, CORPUS_SKIP_MESSAGE } from '../src/test-support/corpus.js';
+import { corpusAvailable, corpusPages, readCorpusPage, CORPUS_SKIP_MESSAGE } from '../src/test-support/reference-pages.js';
 import { Terminal } from '../src/videotex/terminal.js';
 import { stripFilePadding } from '../src/videotex/vdt-file.js';
 

@@ -3,7 +3,7 @@
  * Chromium (Playwright), the cost of redrawing all 25 rows of a busy page into
  * the canvas (Raster.update + putImageData), and of a one-row update.
  */
-import { corpusAvailable, readCorpusPage, CORPUS_SKIP_MESSAGE } from '../src/test-support/corpus.js';
+import { corpusAvailable, readCorpusPage, CORPUS_SKIP_MESSAGE } from '../src/test-support/reference-pages.js';
 import { stripFilePadding } from '../src/videotex/vdt-file.js';
 import {
   CHROMIUM_SKIP_MESSAGE,

@@ -3,7 +3,7 @@
  * page, encodeDiff size for consecutive pages, and throughput. At 1200 baud a
  * byte is 1/120 s, so sizes are what users wait for.
  */
-import { CORPUS_SKIP_MESSAGE, corpusAvailable, corpusPages, readCorpusPage } from '../src/test-support/corpus.js';
+import { CORPUS_SKIP_MESSAGE, corpusAvailable, corpusPages, readCorpusPage } from '../src/test-support/reference-pages.js';
 import { encodeDiff, encodeScreen } from '../src/videotex/encode.js';
 import type { Screen } from '../src/videotex/screen.js';
 import { Terminal } from '../src/videotex/terminal.js';

@@ -4,7 +4,7 @@
  * only dirty rows, so this is its worst case (every row changed every frame);
  * it needs 50 frames per second to keep up with a Minitel's 50 Hz screen.
  */
-import { corpusAvailable, corpusPages, readCorpusPage, CORPUS_SKIP_MESSAGE } from '../src/test-support/corpus.js';
+import { corpusAvailable, corpusPages, readCorpusPage, CORPUS_SKIP_MESSAGE } from '../src/test-support/reference-pages.js';
 import { Raster } from '../src/render/raster.js';
 import type { Screen } from '../src/videotex/screen.js';
 import { Terminal } from '../src/videotex/terminal.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CORPUS_SKIP_MESSAGE, corpusAvailable, corpusPages, readCorpusPage } from '../test-support/corpus.js';
+import { CORPUS_SKIP_MESSAGE, corpusAvailable, corpusPages, readCorpusPage } from '../test-support/reference-pages.js';
 import { randomBytes } from '../test-support/fake-io.js';
 import { hex } from '../test-support/videotex.js';
 import { convertImage } from '../convert/convert.js';

@@ -11,7 +11,7 @@ import { Terminal } from '../videotex/terminal.js';
 import { stripFilePadding } from '../videotex/vdt-file.js';
 import { renderScreen } from '../render/raster.js';
 import { palette } from '../render/palette.js';
-import { corpusAvailable, readCorpusPage } from '../test-support/corpus.js';
+import { corpusAvailable, readCorpusPage } from '../test-support/reference-pages.js';
 import {
   CHROMIUM_SKIP_MESSAGE,
   builtEmulator,

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_SKIP_MESSAGE, corpusAvailable, corpusPages, readCorpusPage } from '../test-support/corpus.js';
+import { CORPUS_SKIP_MESSAGE, corpusAvailable, corpusPages, readCorpusPage } from '../test-support/reference-pages.js';
 import { hex } from '../test-support/videotex.js';
 import { COLOUR } from './codes.js';
 import { DOUBLE_HEIGHT, DOUBLE_WIDTH, RIGHT_HALF, TOP_HALF } from './cell.js';

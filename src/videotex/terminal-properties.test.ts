@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_SKIP_MESSAGE, corpusAvailable, corpusPages, readCorpusPage } from '../test-support/corpus.js';
+import { CORPUS_SKIP_MESSAGE, corpusAvailable, corpusPages, readCorpusPage } from '../test-support/reference-pages.js';
 import { hex } from '../test-support/videotex.js';
 import { cellCode, cellSet, DELIMITER, RIGHT_HALF, TOP_HALF } from './cell.js';
 import { Terminal } from './terminal.js';

@@ -1,5 +1,5 @@
 /**
- * The shared corpus of real Minitel pages (../shared/corpus/pages), read in
+ * Reference pages for tests and benchmarks: the shared corpus of real Minitel pages (../shared/corpus/pages), read in
  * place and never copied into the repository. TELETEL_CORPUS overrides the
  * folder. When it is absent, corpus tests skip and say so.
  */
