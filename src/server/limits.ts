@@ -39,7 +39,7 @@ export interface ServerLimits {
   commandQueueBytes: number;
   /** No key for this long ends the session (0 = never). */
   idleTimeoutMs: number;
-  /** The row-0 warning comes this long before the idle timeout. */
+  /** The row-0 warning comes this long before the idle timeout (at most half the timeout; 0 = no warning). */
   idleWarningMs: number;
   /** Longest session, whatever the activity (0 = no limit). */
   maxSessionMs: number;

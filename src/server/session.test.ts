@@ -68,6 +68,16 @@ describe('sessions', () => {
     expect(m.row(0)).toMatch(/pas d'activité/);
   });
 
+  it('warn of the idle timeout in its last half when the warning is as long as the timeout', async () => {
+    // --idle-timeout 3 with the default 60 s warning: warned at once, the warning would come back after every key.
+    const server = await gateway({ limits: { idleTimeoutMs: 3000 } });
+    const connected = Date.now();
+    const m = await minitel(server);
+    await m.waitFor(() => m.row(0).startsWith('Sans action, déconnexion dans'));
+    expect(Date.now() - connected).toBeGreaterThanOrEqual(1400);
+    expect(m.row(0)).toMatch(/dans [12] s$/);
+  });
+
   it('end a session at its maximum length, whatever the activity', async () => {
     const server = await gateway({ limits: { maxSessionMs: 800 } });
     const m = await minitel(server);

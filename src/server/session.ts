@@ -213,9 +213,11 @@ export class Session implements PacerSink {
     }
     if (limits.idleTimeoutMs > 0) {
       const idle = now - this.lastKeyAt;
+      // At most half the timeout: with a short --idle-timeout, the default 60 s warning would show at once, and after every key.
+      const warning = Math.min(limits.idleWarningMs, limits.idleTimeoutMs / 2);
       if (idle >= limits.idleTimeoutMs) {
         this.hangUp('idle', 'Déconnexion : pas d\'activité. Au revoir');
-      } else if (!this.idleWarned && limits.idleWarningMs > 0 && idle >= limits.idleTimeoutMs - limits.idleWarningMs) {
+      } else if (!this.idleWarned && warning > 0 && idle >= limits.idleTimeoutMs - warning) {
         this.idleWarned = true;
         const seconds = Math.ceil((limits.idleTimeoutMs - idle) / 1000);
         this.notify(`Sans action, déconnexion dans ${seconds} s`);
