@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connect, type VirtualMinitel } from '../../sdk/testing.js';
 import { openSqliteStore, type SqliteStore } from '../../store/sqlite.js';
-import { InProcessBus } from '../../store/bus.js';
+import { InProcessBus, type Bus } from '../../store/bus.js';
+import { StoreError } from '../../store/errors.js';
 import { chatService, mailbox } from './index.js';
 
 let store: SqliteStore;
@@ -120,6 +121,34 @@ describe('CHAT rooms', () => {
     await other.type('ANA');
     await other.press('Envoi');
     expect(other.rowZero()).toBe('ANA est déjà connecté');
+  });
+});
+
+describe('CHAT when the bus fails', () => {
+  it('a login whose announcement could not be sent leaves no ghost: the pseudonym is free again', async () => {
+    chat.hub.close();
+    let failNext = true;
+    // The bus refuses the first presence announcement, as a PostgreSQL bus does while its connection is down.
+    const flaky: Bus = {
+      publish: (topic, message) => {
+        if (failNext && topic === 'chat.presence' && (message as { type?: unknown }).type === 'here') {
+          failNext = false;
+          return Promise.reject(new StoreError('TELETEL_E_STORE_UNAVAILABLE', 'the bus lost its connection'));
+        }
+        return bus.publish(topic, message);
+      },
+      subscribe: (topic, handler) => bus.subscribe(topic, handler),
+      close: () => bus.close(),
+    };
+    chat = chatService({ bus: flaky });
+    const first = minitel();
+    await first.waitForText('Bienvenue sur la messagerie');
+    await first.type('ana');
+    await first.press('Envoi');
+    await first.done;
+    const again = minitel();
+    await login(again, 'ana');
+    expect(chat.hub.who().map((p) => p.pseudo)).toEqual(['ana']);
   });
 });
 

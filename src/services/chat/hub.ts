@@ -190,7 +190,13 @@ export class ChatHub {
       this.members.set(member.key, set);
     }
     set.add(member);
-    await this.announce(member);
+    try {
+      await this.announce(member);
+    } catch (error) {
+      // Not announced (the bus is down): not joined either, or the pseudonym would stay taken here and beat on forever.
+      await this.remove(member).catch(() => {});
+      throw error;
+    }
     return member;
   }
 
