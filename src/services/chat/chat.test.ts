@@ -368,6 +368,26 @@ describe('CHAT bad input', () => {
     expect(bob.encoderMismatches).toEqual([]);
   });
 
+  it('refuses a pseudonym that starts with - or _, which no account can have, even with a password', async () => {
+    const m = minitel();
+    await m.waitForText('Bienvenue');
+    for (const pseudo of ['_ana', '-bob']) {
+      await m.type(pseudo);
+      await m.press('Suite');
+      await m.type('secret');
+      await m.press('Envoi');
+      expect(m.rowZero()).toBe('Pseudo : 2 à 12 lettres ou chiffres');
+    }
+    expect(m.active).toBe(true);
+    expect(m.error).toBeUndefined();
+    await m.type('ana_-');
+    await m.press('Suite');
+    await m.type('secret');
+    await m.press('Envoi');
+    await m.waitForText('Bonjour ana_-');
+    expect(await store.accounts.get('ana_-')).toMatchObject({ name: 'ana_-' });
+  });
+
   it('refuses invalid pseudonyms and caps message lengths', async () => {
     const m = minitel();
     await m.waitForText('Bienvenue');

@@ -56,7 +56,8 @@ export interface ChatPresenceOptions {
   expireMs?: number;
 }
 
-export const PSEUDO = /^[A-Za-z0-9_-]{2,12}$/;
+/** A pseudonym: what an account name may be too (store/validate.ts), so any pseudonym can be registered. */
+export const PSEUDO = /^[A-Za-z0-9][A-Za-z0-9_-]{1,11}$/;
 
 export interface ChatLine {
   id: string;
