@@ -20,6 +20,9 @@ export interface WheelEntry {
 
 export type Clock = () => number;
 
+/** Ticks to catch up (5 s at 5 ms) past which `advance` visits the buckets instead of every tick. */
+const CATCH_UP_TICKS = 1024;
+
 export const systemClock: Clock = () => performance.now();
 
 export class TimerWheel {
@@ -75,15 +78,12 @@ export class TimerWheel {
   /** Fires every bucket due by `now`. Called by the interval; tests call it with their own clock. */
   advance(now: number): void {
     const target = Math.floor(now / this.tickMs);
-    for (let tick = this.lastTick + 1; tick <= target; tick++) {
-      const bucket = this.buckets.get(tick);
-      if (bucket === undefined) continue;
-      this.buckets.delete(tick);
-      for (const entry of bucket) {
-        if (entry.wheelTick !== tick) continue; // rescheduled earlier or cancelled
-        entry.wheelTick = 0;
-        entry.onWheel(now);
-      }
+    if (target - this.lastTick > CATCH_UP_TICKS) {
+      // The wheel was idle (or the process stopped) for long: the buckets that exist, not every tick since.
+      const due = [...this.buckets.keys()].filter((tick) => tick <= target).sort((a, b) => a - b);
+      for (const tick of due) this.fire(tick, now);
+    } else {
+      for (let tick = this.lastTick + 1; tick <= target; tick++) this.fire(tick, now);
     }
     if (target > this.lastTick) this.lastTick = target;
     if (this.buckets.size === 0 && this.timer !== undefined) {
@@ -105,6 +105,17 @@ export class TimerWheel {
     this.timer = undefined;
     this.buckets.clear();
     this.soonList = [];
+  }
+
+  private fire(tick: number, now: number): void {
+    const bucket = this.buckets.get(tick);
+    if (bucket === undefined) return;
+    this.buckets.delete(tick);
+    for (const entry of bucket) {
+      if (entry.wheelTick !== tick) continue; // rescheduled earlier or cancelled
+      entry.wheelTick = 0;
+      entry.onWheel(now);
+    }
   }
 
   private runSoon(): void {
