@@ -83,6 +83,7 @@ export class Session<S = Record<string, unknown>> {
   private readonly intervals = new Set<Timer>();
   private readonly keyHandlers = new Map<FunctionKeyName, () => unknown>();
   private cancelNotify: (() => void) | undefined;
+  private bellPending = false;
   private readonly endHandlers: (() => unknown)[] = [];
   private readonly host: ListHost;
 
@@ -188,9 +189,19 @@ export class Session<S = Record<string, unknown>> {
     }
   }
 
-  /** The Minitel's beep (BEL, p.98). */
+  /**
+   * The Minitel's beep (BEL, p.98). A beep asked for while the last one is
+   * still on its way is the same beep: keys refused faster than the line
+   * carries beeps would otherwise queue them without end.
+   */
   bell(): void {
-    if (!this.closed) this.link.sendCommand(Uint8Array.of(C0.BEL));
+    if (this.closed || this.bellPending) return;
+    this.link.sendCommand(Uint8Array.of(C0.BEL));
+    this.bellPending = true;
+    const sent = (): void => {
+      this.bellPending = false;
+    };
+    this.link.drained().then(sent, sent);
   }
 
   /**

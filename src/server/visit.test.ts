@@ -119,6 +119,49 @@ describe('Répétition', () => {
   });
 });
 
+describe('keys pressed faster than the line answers them', () => {
+  /** A digits-only field: every letter is refused with a beep. */
+  const CODE = defineService({
+    code: 'CODE',
+    name: 'Code',
+    async session(s) {
+      const { code } = await s.form({ code: { row: 5, column: 10, length: 4, allowed: 'digits' } });
+      s.print(7, 2, `Code ${code}`);
+      await s.waitKey('Envoi');
+    },
+  });
+
+  it('a paste of refused characters beeps without filling the command queue and failing the service', async () => {
+    const server = await startTestGateway({ services: [CODE], limits: { commandQueueBytes: 64 } });
+    servers.push(server);
+    const m = await tcp(server);
+    m.type('CODE');
+    m.key('Envoi');
+    await m.waitFor(() => m.row(5).endsWith('....'));
+    const mark = m.rawReceived.length;
+    m.send('x'.repeat(200));
+    m.send('42\x13A');
+    await m.waitFor(/Code 42/);
+    expect(server.logs.some((line) => line.msg === 'service failed')).toBe(false);
+    expect(m.rawReceived.slice(mark)).toContain(BEL);
+  });
+
+  it('Répétition pressed again before the page is sent again draws it once', async () => {
+    const server = await gateway();
+    const m = await tcp(server);
+    m.type('FICHE');
+    m.key('Envoi');
+    await m.waitFor(/Fiche client/);
+    const mark = m.rawReceived.length;
+    m.send('\x13C'.repeat(5));
+    m.type('Ana');
+    await m.waitFor(() => m.row(5).includes('Ana'));
+    const after = m.rawReceived.slice(mark);
+    const redraws = after.filter((_, i) => CLEAR_SCREEN.every((b, k) => after[i + k] === b)).length;
+    expect(redraws).toBe(1);
+  });
+});
+
 describe('goTo', () => {
   it('GUIDE connects the user to the service on its card with Envoi; the GUIDE visit is billed and closed', async () => {
     const server = await gateway([guideService(), ECHO, PAID]);
