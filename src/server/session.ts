@@ -102,6 +102,7 @@ export class Session implements PacerSink {
   private phase = Phase.PROBING;
   private probeTimer: NodeJS.Timeout | undefined;
   private idleWarned = false;
+  private redrawPending = false;
   private tokens: number;
   private tokensAt = this.startedAt;
   private droppedLogged = false;
@@ -230,11 +231,17 @@ export class Session implements PacerSink {
    * noise, a Minitel switched off and on) while the mirror believes it is
    * right. Clearing row 0 and the page goes into the mirror like any byte
    * sent, so the next diff is the whole wanted screen drawn from blank.
+   * Pressed again before that redraw has gone out, it is the same redraw:
+   * each would otherwise queue a whole page (up to 25 s at 1200 baud).
    */
   redraw(): void {
-    if (this.phase !== Phase.RUNNING) return;
+    if (this.phase !== Phase.RUNNING || this.redrawPending) return;
     this.sendCommand(CLEAR_SCREEN);
     this.pacer.update();
+    this.redrawPending = true;
+    void this.pacer.drained().then(() => {
+      this.redrawPending = false;
+    });
   }
 
   /** A message on row 0, in order with the screen updates. */
