@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Terminal } from '../../videotex/terminal.js';
 import { VideotexBuilder } from '../../videotex/builder.js';
 import { bindSpaces, drawBody, layoutLines, paginate, parseArticle, parseInline, BODY_ROWS, BODY_TOP } from './layout.js';
+import { JOURNAL_LIMITS } from './index.js';
 
 function render(source: string): Terminal {
   const terminal = new Terminal();
@@ -106,5 +107,24 @@ describe('layout on 40 columns', () => {
       expect(page[page.length - 1].kind).not.toBe('heading');
     }
     expect(BODY_TOP).toBe(3);
+  });
+});
+
+describe('cost', () => {
+  // Every visit lays out every article, on the gateway's one thread: the time must grow with the size, not its square.
+  it('lays out an article of the largest size in time that grows with its size, whatever its markup', () => {
+    const size = JOURNAL_LIMITS.fileBytes;
+    const bodies = {
+      'unmatched markers': '*a _b `c '.repeat(size / 9),
+      'escaped markers': '\\*a *'.repeat(size / 5),
+      'one word longer than many pages': 'x'.repeat(size),
+    };
+    for (const [what, body] of Object.entries(bodies)) {
+      const started = performance.now();
+      const pages = paginate(layoutLines(parseArticle(`# Titre\n\n${body}`)));
+      const elapsed = performance.now() - started;
+      expect(pages.length, what).toBeGreaterThan(100);
+      expect(elapsed, what).toBeLessThan(2000); // a square law took 8 to 30 s here
+    }
   });
 });

@@ -103,6 +103,9 @@ export function parseInline(text: string): Span[] {
     if (last !== undefined && last.style === style) last.text += t;
     else spans.push({ text: t, style });
   };
+  // Where a marker was last found to have no closing one after it: none further on can have one either,
+  // so an opening marker there is not looked for again (the search would make a line of markers quadratic).
+  const unclosedFrom: Record<string, number> = { '*': Infinity, _: Infinity, '`': Infinity };
   let i = 0;
   while (i < text.length) {
     const c = text[i];
@@ -113,8 +116,9 @@ export function parseInline(text: string): Span[] {
     }
     const style = MARKERS[c];
     const before = i === 0 ? ' ' : text[i - 1];
-    if (style !== undefined && /[\s([{"'«-]/.test(before) && i + 1 < text.length && !/\s/.test(text[i + 1])) {
+    if (style !== undefined && /[\s([{"'«-]/.test(before) && i + 1 < text.length && !/\s/.test(text[i + 1]) && i + 1 < unclosedFrom[c]) {
       const close = findClose(text, i + 1, c);
+      if (close < 0) unclosedFrom[c] = i + 1;
       if (close > i + 1) {
         push(plain, 'plain');
         plain = '';
@@ -194,11 +198,11 @@ function cut(word: Word, size: number): Word[] {
   let current: Word = [];
   let used = 0;
   for (const piece of word) {
-    let chars = Array.from(piece.text);
-    while (chars.length > 0) {
-      const take = Math.min(size - used, chars.length);
-      current.push({ text: chars.slice(0, take).join(''), style: piece.style });
-      chars = chars.slice(take);
+    const chars = Array.from(piece.text);
+    for (let at = 0; at < chars.length; ) {
+      const take = Math.min(size - used, chars.length - at);
+      current.push({ text: chars.slice(at, at + take).join(''), style: piece.style });
+      at += take;
       used += take;
       if (used === size) {
         out.push(current);
