@@ -306,7 +306,7 @@ describe('encodeDiff', () => {
 
 /** Any cell word the screen model can hold (cell.ts layout). */
 const cellWord = fc
-  .tuple(fc.integer({ min: 0x20, max: 0x7f }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 0x3ff }))
+  .tuple(fc.integer({ min: 0x20, max: 0x7f }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 0xffff }))
   .map(([code, set, accent, rest]) => (code | (set << 7) | (accent << 10) | (rest << 13)) >>> 0);
 
 describe('encoder model agrees with the screen model', () => {
