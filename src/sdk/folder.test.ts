@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite.js';
-import { loadServiceFolder, loadServicesFolder } from './folder.js';
+import { FOLDER_LIMITS, loadServiceFolder, loadServicesFolder } from './folder.js';
 import { ServiceFolderError } from './errors.js';
 import { connect } from './testing.js';
 
@@ -107,6 +107,28 @@ describe('service.json services', () => {
     expect(m.rowText(1)).toBe('Merci, bulletin pour Brest.');
     const saved = await store.keyValue('METEO').list<{ page: string; values: Record<string, string> }>({ prefix: 'submission:' });
     expect(saved.map((e) => e.value)).toEqual([{ page: 'abonnement', values: { ville: 'Brest' } }]);
+  });
+
+  it('stores at most FOLDER_LIMITS.submissionsPerVisit submissions of one visit, and goes on with the next page', async () => {
+    const json = {
+      code: 'INSCRIT',
+      name: 'Inscription',
+      pages: {
+        form: { file: 'form.vdt', fields: [{ name: 'nom', row: 5, column: 10, length: 10, required: true }], next: 'merci' },
+        merci: { file: 'merci.vdt', keys: { Suite: 'form' } },
+      },
+    };
+    const dir = folder('inscrit', { 'service.json': JSON.stringify(json), 'form.vdt': vdt('Nom'), 'merci.vdt': vdt('Merci {{nom}}') });
+    const m = connect(await loadServiceFolder(dir), { store });
+    for (let i = 0; i <= FOLDER_LIMITS.submissionsPerVisit; i++) {
+      await m.type(`n${i}`);
+      await m.press('Envoi');
+      expect(m.rowText(1)).toBe(`Merci n${i}`);
+      await m.press('Suite');
+    }
+    const saved = await store.keyValue('INSCRIT').list({ prefix: 'submission:' });
+    expect(saved).toHaveLength(FOLDER_LIMITS.submissionsPerVisit);
+    expect(m.logs.filter((entry) => entry.level === 'warn')).toHaveLength(1);
   });
 
   it('is reloaded from disk by calling loadServiceFolder again', async () => {

@@ -37,7 +37,8 @@
  *
  * Form values are kept for the visit (for placeholders) and each submission
  * is stored in the service's key-value space under `submission:…`, hidden
- * fields left out, before the next page shows.
+ * fields left out, before the next page shows (the first
+ * FOLDER_LIMITS.submissionsPerVisit of a visit).
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
@@ -57,6 +58,8 @@ export const FOLDER_LIMITS = {
   /** service.json is a description, not data. */
   serviceFileBytes: 1024 * 1024,
   pages: 500,
+  /** Form submissions stored per visit: a person fills a few forms; past this it is a script filling the store. */
+  submissionsPerVisit: 100,
 } as const;
 
 const PAGE_KEYS = FUNCTION_KEY_NAMES.filter((name) => name !== 'ConnexionFin');
@@ -448,14 +451,14 @@ function unknownProperties(object: Record<string, unknown>, known: readonly stri
 
 /** The Service a checked service.json describes. */
 export function pagesService(definition: PagesServiceDefinition): Service {
-  return defineService<{ values: Record<string, string> }>({
+  return defineService<{ values: Record<string, string>; submissions: number }>({
     code: definition.code,
     name: definition.name,
     description: definition.description,
     keywords: definition.keywords,
     tariff: definition.tariff,
     help: definition.help,
-    state: () => ({ values: {} }),
+    state: () => ({ values: {}, submissions: 0 }),
     async session(s) {
       let current = definition.start;
       for (;;) {
@@ -474,8 +477,13 @@ export function pagesService(definition: PagesServiceDefinition): Service {
           const { values, key } = await s.form(specs, { keys: keyNames });
           if (key === 'Envoi') {
             Object.assign(s.state.values, values);
-            const kept = Object.fromEntries(page.fields.filter((f) => !f.hidden).map((f) => [f.name, values[f.name]]));
-            await s.store.keyValue(definition.code).set(`submission:${new Date().toISOString()}:${s.link.id}`, { page: current, values: kept });
+            if (s.state.submissions < FOLDER_LIMITS.submissionsPerVisit) {
+              const kept = Object.fromEntries(page.fields.filter((f) => !f.hidden).map((f) => [f.name, values[f.name]]));
+              await s.store.keyValue(definition.code).set(`submission:${new Date().toISOString()}:${s.link.id}`, { page: current, values: kept });
+            } else if (s.state.submissions === FOLDER_LIMITS.submissionsPerVisit) {
+              s.log.warn('form submissions of this visit no longer stored', { service: definition.code, link: s.link.id, limit: FOLDER_LIMITS.submissionsPerVisit });
+            }
+            s.state.submissions++;
             current = page.next ?? current;
           } else {
             current = page.keys[key] ?? current;
