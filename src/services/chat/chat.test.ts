@@ -3,6 +3,7 @@ import { connect, type VirtualMinitel } from '../../sdk/testing.js';
 import { openSqliteStore, type SqliteStore } from '../../store/sqlite.js';
 import { InProcessBus, type Bus } from '../../store/bus.js';
 import { StoreError } from '../../store/errors.js';
+import { CHAT_LIMITS } from './hub.js';
 import { chatService, mailbox } from './index.js';
 
 let store: SqliteStore;
@@ -242,6 +243,52 @@ describe('CHAT private messages and BAL', () => {
     const back = minitel();
     await login(back, 'ana', 'secret');
     expect(back.screenText()).toContain('1 nouveau message');
+  });
+
+  it('a full BAL takes no more messages, and the sender is told so', async () => {
+    for (let i = 0; i < CHAT_LIMITS.balMessages; i++) await store.mail.send({ mailbox: mailbox('zoe'), from: 'bob', body: `n° ${i}` });
+    const ana = minitel();
+    await login(ana, 'ana');
+    await ana.type('4');
+    await ana.press('Envoi');
+    await ana.waitForText('MESSAGE PRIV');
+    await ana.type('zoe');
+    await ana.press('Suite');
+    await ana.type('Encore un');
+    await ana.press('Envoi');
+    await ana.waitForText('La BAL de zoe est pleine.');
+    expect(ana.screenText()).not.toContain('Message envoyé');
+    await ana.press('Envoi');
+    await enterRoom(ana);
+    await say(ana, '/p zoe et un autre');
+    await ana.waitForText('* La BAL de zoe est pleine');
+    expect(await store.mail.count(mailbox('zoe'))).toEqual({ total: CHAT_LIMITS.balMessages, unread: CHAT_LIMITS.balMessages });
+  });
+
+  it('private messages count against the flood guard too', async () => {
+    chat.hub.close();
+    chat = chatService({ bus, flood: { lines: 3, windowMs: 60_000 } });
+    const ana = minitel();
+    await login(ana, 'ana');
+    await enterRoom(ana);
+    for (const text of ['un', 'deux', 'trois', 'quatre']) await say(ana, `/p bob ${text}`);
+    await ana.waitForText('* Doucement : un message à la fois');
+    expect((await store.mail.list(mailbox('bob'))).map((m) => m.body)).toEqual(['trois', 'deux', 'un']);
+  });
+
+  it('refuses a recipient no pseudonym can be', async () => {
+    const ana = minitel();
+    await login(ana, 'ana');
+    await ana.type('4');
+    await ana.press('Envoi');
+    await ana.waitForText('MESSAGE PRIV');
+    await ana.type('_zoe');
+    await ana.press('Suite');
+    await ana.type('Perdu ?');
+    await ana.press('Envoi');
+    expect(ana.rowZero()).toBe('Pseudo : 2 à 12 lettres ou chiffres');
+    expect(ana.screenText()).not.toContain('Message envoyé');
+    expect(await store.mail.count(mailbox('_zoe'))).toEqual({ total: 0, unread: 0 });
   });
 
   it('ignoring someone hides their lines and their messages', async () => {

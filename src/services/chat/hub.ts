@@ -34,9 +34,15 @@ export const CHAT_LIMITS = {
   lineLength: 76,
   /** A private message: four rows of 38. */
   privateLength: 152,
+  /**
+   * Messages a BAL holds: past this, new ones are refused ("BAL pleine")
+   * until its owner deletes some, so nobody can fill the store through
+   * someone's mailbox. Also the most the BAL screen lists.
+   */
+  balMessages: 200,
   pseudoMin: 2,
   pseudoMax: 12,
-  /** Flood guard: lines per window per session. */
+  /** Flood guard: lines and private messages per window per session. */
   floodLines: 5,
   floodWindowMs: 10_000,
   /** Each instance re-announces its users this often… */

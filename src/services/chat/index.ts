@@ -61,6 +61,14 @@ interface ChatState {
 
 type ChatSession = Session<ChatState>;
 
+/** What became of a private message, and how the sender is told. */
+type Sent = 'sent' | 'full' | 'flood';
+const SENT: Record<Sent, (to: string) => string> = {
+  sent: (to) => `Message envoyé à ${to}`,
+  full: (to) => `La BAL de ${to} est pleine`,
+  flood: () => 'Doucement : un message à la fois',
+};
+
 /** Message area of a room: rows 3–20, written round and round so each new line costs only its own bytes. */
 const AREA_TOP = 3;
 const AREA_BOTTOM = 20;
@@ -369,8 +377,7 @@ export function chatService(options: ChatOptions = {}): Service & { hub: ChatHub
       case 'm':
         if (!needTarget()) return;
         if (argument === '') return system(`Message vide : /p ${target} bonjour`);
-        await sendPrivate(s, target, argument);
-        return system(`Message envoyé à ${target}`);
+        return system(SENT[await sendPrivate(s, target, argument)](target));
       case 'qui': {
         const here = hub.who(roomName).map((p) => p.pseudo);
         return system(`Ici : ${here.join(', ')}`);
@@ -406,11 +413,20 @@ export function chatService(options: ChatOptions = {}): Service & { hub: ChatHub
 
   // ---- private messages and the BAL -----------------------------------------------
 
-  /** Stores the message (durably) in the recipient's BAL, then alerts them if connected. */
-  async function sendPrivate(s: ChatSession, to: string, text: string): Promise<void> {
+  /**
+   * Stores the message (durably) in the recipient's BAL, then alerts them if
+   * connected; unless the sender is flooding or the BAL is full. (Two senders
+   * at once may both pass the count: a BAL can go past the limit by the
+   * messages in flight, never far.)
+   */
+  async function sendPrivate(s: ChatSession, to: string, text: string): Promise<Sent> {
     const user = s.state.user as User;
-    await s.store.mail.send({ mailbox: mailbox(to), from: user.pseudo, body: fit(text, CHAT_LIMITS.privateLength) });
+    if (flooding(s)) return 'flood';
+    const box = mailbox(to);
+    if ((await s.store.mail.count(box)).total >= CHAT_LIMITS.balMessages) return 'full';
+    await s.store.mail.send({ mailbox: box, from: user.pseudo, body: fit(text, CHAT_LIMITS.privateLength) });
     await hub.alert(to, user.pseudo);
+    return 'sent';
   }
 
   async function write(s: ChatSession, to = ''): Promise<void> {
@@ -421,15 +437,20 @@ export function chatService(options: ChatOptions = {}): Service & { hub: ChatHub
       p.at(10, 2).text('Message :');
       p.at(24, 2).text('Suite : champ suivant   puis ').text(' ENVOI ', { inverse: true });
     });
-    const values = await s.form(
-      {
-        a: { row: 8, column: 8, length: CHAT_LIMITS.pseudoMax, label: 'Pour :', allowed: /^[A-Za-z0-9_-]$/, required: true, minLength: 2, default: to, title: 'Destinataire' },
-        message: { row: 12, column: 2, length: 38, lines: 4, required: true, title: 'Message' },
-      },
-      { focus: to === '' ? 'a' : 'message' },
-    );
-    await sendPrivate(s, values.a, values.message);
-    s.draw((p) => p.clearRow(20).at(20, 2).text(`Message envoyé à ${values.a}.`, { fg: 'green' }).at(22, 2).text('Une touche pour continuer'));
+    let values: { a: string; message: string };
+    for (;;) {
+      values = await s.form(
+        {
+          a: { row: 8, column: 8, length: CHAT_LIMITS.pseudoMax, label: 'Pour :', allowed: /^[A-Za-z0-9_-]$/, required: true, minLength: 2, default: to, title: 'Destinataire' },
+          message: { row: 12, column: 2, length: 38, lines: 4, required: true, title: 'Message' },
+        },
+        { focus: to === '' ? 'a' : 'message' },
+      );
+      if (PSEUDO.test(values.a)) break;
+      s.notify('Pseudo : 2 à 12 lettres ou chiffres', { bell: true });
+    }
+    const sent = await sendPrivate(s, values.a, values.message);
+    s.draw((p) => p.clearRow(20).at(20, 2).text(`${SENT[sent](values.a)}.`, { fg: sent === 'sent' ? 'green' : 'red' }).at(22, 2).text('Une touche pour continuer'));
     await s.key({ handles: ['Retour', 'Envoi'] });
   }
 
@@ -438,7 +459,7 @@ export function chatService(options: ChatOptions = {}): Service & { hub: ChatHub
     const box = mailbox(user.pseudo);
     let page = 0;
     for (;;) {
-      const messages = (await s.store.mail.list(box, { limit: 200 })).filter((m) => !s.state.ignored.has(pseudoKey(m.from)));
+      const messages = (await s.store.mail.list(box, { limit: CHAT_LIMITS.balMessages })).filter((m) => !s.state.ignored.has(pseudoKey(m.from)));
       const result = await s.list(messages, {
         title: `BAL de ${user.pseudo}`,
         rowsPerItem: 2,
