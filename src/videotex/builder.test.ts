@@ -292,6 +292,29 @@ describe('VideotexBuilder: characters', () => {
     expect(screen.appearance(4, 15).char).toBe(' ');
   });
 
+  it('fillRect() after background(): every row opens the zone, and the fill stays inside the rectangle (p.86, p.93)', () => {
+    const spaces = decode(page().background(COLOUR.BLUE).fillRect(2, 1, 4, 10, ' ')).screen;
+    for (let row = 2; row <= 4; row++) {
+      expect(spaces.appearance(row, 1)).toMatchObject({ delimiter: true, bg: COLOUR.BLUE });
+      expect(spaces.appearance(row, 10)).toMatchObject({ char: ' ', bg: COLOUR.BLUE });
+      expect(spaces.appearance(row, 11)).toMatchObject({ set: 'G1', bg: COLOUR.BLACK });
+    }
+    // Another character gives its first cell to the delimiter.
+    const letters = decode(page().background(COLOUR.BLUE).fillRect(2, 5, 3, 9, 'X')).screen;
+    for (let row = 2; row <= 3; row++) {
+      expect(letters.appearance(row, 5)).toMatchObject({ delimiter: true, bg: COLOUR.BLUE });
+      expect(letters.appearance(row, 9)).toMatchObject({ char: 'X', bg: COLOUR.BLUE });
+      expect(letters.appearance(row, 10)).toMatchObject({ set: 'G1', bg: COLOUR.BLACK });
+    }
+  });
+
+  it('fillRect() refuses corners off the screen: TELETEL_E_POSITION', () => {
+    expect(codeOf(() => page().fillRect(1, 30, 1, 41, 'x'))).toBe('TELETEL_E_POSITION');
+    expect(codeOf(() => page().fillRect(20, 1, 25, 10, 'x'))).toBe('TELETEL_E_POSITION');
+    expect(codeOf(() => page().fillRect(1, 1, 2.5, 10, 'x'))).toBe('TELETEL_E_POSITION');
+    expect(codeOf(() => page().fillRect(3, 1, 2, 10, 'x'))).toBe('TELETEL_E_POSITION');
+  });
+
   it('fillRow() fills a whole row; the cursor wraps to the next row (p.97)', () => {
     const b = page().fillRow(2, '=').text('A');
     expect(b.toBytes()).toEqual(hex('0C 0A 3D 12 67 41'));

@@ -380,16 +380,30 @@ export class VideotexBuilder {
     return this;
   }
 
-  /** Fills columns left…right of rows top…bottom with one text character or mosaic, a row at a time with REP (p.98). */
+  /**
+   * Fills columns left…right of rows top…bottom with one text character or
+   * mosaic, a row at a time with REP (p.98). A text fill that opens a zone
+   * (after background(), underline() or mask()) opens it on every row, since
+   * each row is scanned afresh from column 1 (p.86, p.93): the first cell of
+   * each row is then the delimiter, a space in the zone's colours.
+   */
   fillRect(top: number, left: number, bottom: number, right: number, fill: string | MosaicPattern | number): this {
-    if (top > bottom || left > right) throw new VideotexBuilderError('TELETEL_E_POSITION', `fillRect(${top}, ${left}, ${bottom}, ${right}): the corners are in the wrong order.`);
+    const corners = `fillRect(${top}, ${left}, ${bottom}, ${right})`;
+    if (![top, left, bottom, right].every(Number.isInteger) || top < 0 || bottom > 24 || left < 1 || right > COLUMNS) {
+      throw new VideotexBuilderError('TELETEL_E_POSITION', `${corners} is off the screen: rows are 0–24 and columns 1–40.`);
+    }
+    if (top > bottom || left > right) throw new VideotexBuilderError('TELETEL_E_POSITION', `${corners}: the corners are in the wrong order.`);
+    const width = right - left + 1;
+    const zone = this.zoneChanged;
+    const cells = typeof fill === 'string' ? new Array<number>(width).fill(textGlyphs(fill)[0] ?? SP) : new Array<number>(width).fill(toMosaicCode(fill));
+    if (typeof fill === 'string' && zone) cells[0] = SP;
     for (let row = top; row <= bottom; row++) {
       this.moveTo(row, left);
       if (typeof fill === 'string') {
-        const glyph = textGlyphs(fill)[0] ?? SP;
-        this.writeGlyphs(new Array<number>(right - left + 1).fill(glyph));
+        if (zone) this.zoneChanged = zone;
+        this.writeGlyphs(cells);
       } else {
-        this.mosaic(...new Array<number>(right - left + 1).fill(toMosaicCode(fill)));
+        this.mosaic(...cells);
       }
     }
     return this;
