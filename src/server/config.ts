@@ -8,7 +8,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPostgresUrl, redactUrl } from '../store/postgres.js';
 import { ConfigError } from './errors.js';
-import { resolveLimits, type ServerLimits } from './limits.js';
+import { PACING_SPEED, resolveLimits, type ServerLimits } from './limits.js';
 
 export type SerialFraming = 'auto' | '7e1' | '8n1';
 
@@ -58,9 +58,6 @@ export const DEFAULTS = {
   services: './services',
 } as const;
 
-/** Speeds a line may be paced at: 0 (unthrottled) or 50–115200 baud. */
-const MAX_SPEED = 115_200;
-const MIN_SPEED = 50;
 const SERIAL_SPEEDS = [300, 1200, 4800, 9600] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -256,8 +253,8 @@ function portSetting(raw: RawValue | undefined, fallback: number, canBeOff: bool
 function speedSetting(raw: RawValue | undefined, fallback: number, problems: string[]): number {
   if (raw === undefined) return fallback;
   const n = toNumber(raw.value);
-  if (!Number.isInteger(n) || (n !== 0 && (n < MIN_SPEED || n > MAX_SPEED))) {
-    problems.push(`${raw.source} must be a speed in baud from ${MIN_SPEED} to ${MAX_SPEED}, or 0 for unthrottled, not ${JSON.stringify(raw.value)}.`);
+  if (!Number.isInteger(n) || (n !== 0 && (n < PACING_SPEED.min || n > PACING_SPEED.max))) {
+    problems.push(`${raw.source} must be a speed in baud from ${PACING_SPEED.min} to ${PACING_SPEED.max}, or 0 for unthrottled, not ${JSON.stringify(raw.value)}.`);
     return fallback;
   }
   return n;

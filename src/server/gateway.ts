@@ -13,7 +13,7 @@ import type { ServerConfig } from './config.js';
 import { DiffCache } from './diff-cache.js';
 import { ServiceDirectory } from './directory.js';
 import { createHttpHandler } from './http.js';
-import type { ServerLimits } from './limits.js';
+import { CONNECTION_LIMITS, type ServerLimits } from './limits.js';
 import { GatewayMetrics } from './metrics.js';
 import type { DiffEncoder } from './pacer.js';
 import { Session, type Connection, type SessionHost, type SessionOptions } from './session.js';
@@ -40,9 +40,6 @@ export interface GatewayAddress {
   port: number;
   tcpPort: number | null;
 }
-
-/** Connections the kernel queues while the process is busy (capped by net.core.somaxconn). */
-export const LISTEN_BACKLOG = 2048;
 
 /** Goodbye on row 0 when the server stops. */
 const SHUTDOWN_MESSAGE = 'Serveur en maintenance. A bientôt';
@@ -90,7 +87,7 @@ export class Gateway implements SessionHost, SessionFactory {
         headersTimeout: config.limits.handshakeTimeoutMs,
         requestTimeout: config.limits.handshakeTimeoutMs,
         connectionsCheckingInterval: Math.max(100, Math.min(1000, config.limits.handshakeTimeoutMs / 4)),
-        maxHeaderSize: 8192,
+        maxHeaderSize: CONNECTION_LIMITS.httpHeaderBytes,
       },
       createHttpHandler({
         publicDir: config.publicDir,
@@ -108,7 +105,7 @@ export class Gateway implements SessionHost, SessionFactory {
         tcpPort: () => this.address?.tcpPort ?? null,
       }),
     );
-    this.http.maxHeadersCount = 64;
+    this.http.maxHeadersCount = CONNECTION_LIMITS.httpHeaders;
     this.websocket = new WebSocketTransport(this.http, this, config.websocketSpeed);
   }
 
@@ -137,7 +134,7 @@ export class Gateway implements SessionHost, SessionFactory {
     const port = await new Promise<number>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, config.port, config.host, '--port'));
       this.http.once('error', onError);
-      this.http.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => {
+      this.http.listen({ port: config.port, host: config.host, backlog: CONNECTION_LIMITS.listenBacklog }, () => {
         this.http.off('error', onError);
         const address = this.http.address();
         resolve(typeof address === 'object' && address !== null ? address.port : config.port);

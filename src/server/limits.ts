@@ -146,6 +146,28 @@ export function resolveLimits(overrides: unknown, where: string): { limits: Serv
 }
 
 /**
+ * Fixed bounds on connections before and after their session (not settable:
+ * they only guard against clients that do not play along).
+ */
+export const CONNECTION_LIMITS = {
+  /** Connections the kernel queues while the process is busy (capped by net.core.somaxconn). */
+  listenBacklog: 2048,
+  /** Bytes of an HTTP request's headers: a WebSocket upgrade from a browser is under 1 KB; half Node's default. */
+  httpHeaderBytes: 8192,
+  /** Headers in one HTTP request: a browser's upgrade sends about 15. */
+  httpHeaders: 64,
+  /** TCP connections accepted past `maxSessions`, only to be told "Serveur complet" and closed. */
+  tcpRefusalSlots: 16,
+  /** A client that does not answer the close (WebSocket close frame, TCP FIN) is cut after this. */
+  closeGraceMs: 5000,
+  /** A refused client that does not read its answer (503, 404, "Serveur complet") is cut after this. */
+  refusalGraceMs: 1000,
+} as const;
+
+/** Pacing speeds a line may be given (`--ws-speed`, `--tcp-speed`, `?speed=`), besides 0 (unthrottled), in baud. */
+export const PACING_SPEED = { min: 50, max: 115_200 } as const;
+
+/**
  * `teletel serve --dev`: how the services folder is watched
  * (service-folders.ts). Not client bounds, but bounds all the same.
  */

@@ -11,9 +11,7 @@ import type { SessionFactory } from './factory.js';
 import { TelnetFilter } from './telnet.js';
 import { normaliseAddress } from './websocket.js';
 import { ListenError } from '../errors.js';
-
-/** Connections the kernel queues while the process is busy (capped by net.core.somaxconn). */
-const LISTEN_BACKLOG = 2048;
+import { CONNECTION_LIMITS } from '../limits.js';
 
 /** Shown to a client refused by a limit, on row 0 (US 40 41 … LF, p.97), before the socket closes. */
 const BUSY = Buffer.from('\x1f\x40\x41Serveur complet, rappelez plus tard\x18\x0a', 'latin1');
@@ -41,7 +39,7 @@ export class TcpConnection implements Connection {
 
   close(): void {
     this.socket.end();
-    setTimeout(() => this.socket.destroy(), 5000).unref();
+    setTimeout(() => this.socket.destroy(), CONNECTION_LIMITS.closeGraceMs).unref();
   }
 
   destroy(): void {
@@ -63,14 +61,14 @@ export class TcpTransport {
     private readonly speed: number,
   ) {
     this.server = createServer((socket) => this.accept(socket));
-    this.server.maxConnections = factory.limits.maxSessions + 16;
+    this.server.maxConnections = factory.limits.maxSessions + CONNECTION_LIMITS.tcpRefusalSlots;
   }
 
   listen(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, port, host, '--tcp-port'));
       this.server.once('error', onError);
-      this.server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
+      this.server.listen({ port, host, backlog: CONNECTION_LIMITS.listenBacklog }, () => {
         this.server.off('error', onError);
         const address = this.server.address();
         resolve(typeof address === 'object' && address !== null ? address.port : port);
@@ -86,7 +84,7 @@ export class TcpTransport {
     if (refusal !== null) {
       this.factory.log.warn({ address, transport: 'tcp', reason: refusal }, 'connection refused');
       socket.end(BUSY);
-      setTimeout(() => socket.destroy(), 1000).unref();
+      setTimeout(() => socket.destroy(), CONNECTION_LIMITS.refusalGraceMs).unref();
       return;
     }
     socket.setNoDelay(true);

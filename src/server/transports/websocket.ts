@@ -19,6 +19,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Connection, Session } from '../session.js';
 import type { SessionFactory } from './factory.js';
+import { CONNECTION_LIMITS, PACING_SPEED } from '../limits.js';
 
 /** What a WebSocket URL asks for. */
 export interface WebSocketRoute {
@@ -46,7 +47,7 @@ export function routeOf(url: string | undefined): WebSocketRoute | undefined {
   const speed = parsed.searchParams.get('speed');
   if (speed !== null && /^\d{1,6}$/.test(speed)) {
     const n = Number(speed);
-    if (n === 0 || (n >= 50 && n <= 115_200)) route.speed = n;
+    if (n === 0 || (n >= PACING_SPEED.min && n <= PACING_SPEED.max)) route.speed = n;
   }
   return route;
 }
@@ -115,7 +116,7 @@ export class WebSocketConnection implements Connection {
   close(): void {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1000, 'Au revoir');
     // A client that never answers the close frame is cut after the grace period.
-    const timer = setTimeout(() => this.socket.terminate(), 5000);
+    const timer = setTimeout(() => this.socket.terminate(), CONNECTION_LIMITS.closeGraceMs);
     timer.unref();
   }
 
@@ -242,7 +243,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
   }
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   // A client that does not read the answer does not hold the socket.
-  setTimeout(() => socket.destroy(), 1000).unref();
+  setTimeout(() => socket.destroy(), CONNECTION_LIMITS.refusalGraceMs).unref();
 }
 
 /** `::ffff:1.2.3.4` (IPv4 on a dual-stack socket) is 1.2.3.4. */
