@@ -55,9 +55,9 @@ export const POSTGRES_LIMITS = {
   reconnectMaxMs: 10_000,
   /** The bus listener runs `SELECT 1` this often, so a connection that died silently (NAT, failover) is noticed. */
   listenerPingMs: 30_000,
-  /** publish() waits at most this long for its own message to come back, so local subscribers have it when publish resolves. */
+  /** publish() waits at most this long for its own message to come back to local subscribers; past this it delivers it to them directly. */
   echoTimeoutMs: 2000,
-  /** Own messages delivered locally while the listener was down, remembered so a late echo is not delivered twice. */
+  /** Own messages delivered directly (listener down or lost, echo late), remembered so a late echo is not delivered twice. */
   localDeliveriesMax: 1000,
 } as const;
 

@@ -219,6 +219,35 @@ describe.skipIf(unreachable !== null)('PostgreSQL bus', () => {
     expect(got.filter((m) => m === 'while away')).toHaveLength(1);
   });
 
+  it('local subscribers have an own message when publish resolves, even when its echo comes late', async () => {
+    const a = await bus(channelName(), { echoTimeoutMs: 100 });
+    const got: unknown[] = [];
+    a.subscribe('t', (m) => got.push(m));
+    // A backend busy with a query holds its notifications until it is idle: the echo comes after the timeout.
+    const listener = (a as unknown as { listener: pg.Client }).listener;
+    const busy = listener.query('SELECT pg_sleep(0.5)');
+    await a.publish('t', 'late');
+    expect(got).toEqual(['late']);
+    await busy;
+    await a.publish('t', 'after');
+    // The late echo is not delivered a second time.
+    expect(got).toEqual(['late', 'after']);
+  });
+
+  it('local subscribers have an own message when publish resolves, even when the listener is lost before its echo', async () => {
+    const errors: unknown[] = [];
+    const a = await bus(channelName(), { reconnect: { firstMs: 60_000, maxMs: 60_000 }, onError: (e) => errors.push(e) });
+    const got: unknown[] = [];
+    a.subscribe('t', (m) => got.push(m));
+    const publishing = a.publish('t', 'cut off');
+    // The listener's connection fails while the NOTIFY is on its way.
+    (a as unknown as { listener: pg.Client }).listener.emit('error', new Error('connection reset'));
+    await publishing;
+    expect(a.status).toBe('reconnecting');
+    expect(got).toEqual(['cut off']);
+    expect(errors.some((e) => isStoreError(e, 'TELETEL_E_STORE_UNAVAILABLE'))).toBe(true);
+  });
+
   it('refuses to publish once closed, and closes twice without harm', async () => {
     const a = await bus(channelName());
     await a.close();

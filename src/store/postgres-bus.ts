@@ -12,10 +12,11 @@
  *   reconnects by itself), so messages of one process keep their order.
  *   Everyone, this process included, receives them in the order PostgreSQL
  *   committed them, so every instance sees the same sequence.
- * - publish() resolves once the message is back on this process's
- *   listener, so local subscribers have it, as with InProcessBus (or after
- *   POSTGRES_LIMITS.echoTimeoutMs, or at once while the listener is down,
- *   when local subscribers get it directly).
+ * - publish() resolves once local subscribers have the message, as with
+ *   InProcessBus: when it is back on this process's listener, or, when it
+ *   is not back after POSTGRES_LIMITS.echoTimeoutMs, when the listener is
+ *   lost meanwhile, or when it is down, delivered to them directly (and an
+ *   echo that comes later is not delivered again).
  * - A NOTIFY payload must be under 8000 bytes: a bigger message is refused
  *   with TELETEL_E_STORE_LIMIT before anything is sent.
  * - Whatever arrives on the channel is untrusted: any session of the
@@ -129,7 +130,8 @@ export class PostgresBus implements Bus {
   private state: PostgresBusStatus = 'connecting';
   private attempts = 0;
   private seq = 0;
-  private readonly echoes = new Map<number, () => void>();
+  /** Own messages awaiting their echo: settled with true when it came (and was delivered), false otherwise. */
+  private readonly echoes = new Map<number, (came: boolean) => void>();
   /** Own messages delivered directly while not listening: their echo, if it comes, is not delivered again. */
   private readonly deliveredLocally = new Set<number>();
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -199,16 +201,15 @@ export class PostgresBus implements Bus {
       if ((this.state as PostgresBusStatus) === 'closed') throw new StoreError('TELETEL_E_STORE_CLOSED', 'the bus is closed');
       throw isConnectionError(error) ? this.unavailable(error) : error;
     }
-    if (echo !== undefined) {
-      await echo.arrived;
-    } else {
-      // Not listening: our own subscribers would never hear of it. Deliver it here, and skip its echo should the listener come back in time to get it.
-      this.deliveredLocally.add(seq);
-      if (this.deliveredLocally.size > POSTGRES_LIMITS.localDeliveriesMax) {
-        this.deliveredLocally.delete(this.deliveredLocally.values().next().value as number);
-      }
-      this.deliver(topic, JSON.parse(json) as unknown);
+    if (echo !== undefined && (await echo.arrived)) return;
+    // Not listening, the listener lost, or the echo late: our own subscribers have not heard of it. Deliver it
+    // here, and skip its echo should it still come.
+    if ((this.state as PostgresBusStatus) === 'closed') return;
+    this.deliveredLocally.add(seq);
+    if (this.deliveredLocally.size > POSTGRES_LIMITS.localDeliveriesMax) {
+      this.deliveredLocally.delete(this.deliveredLocally.values().next().value as number);
     }
+    this.deliver(topic, JSON.parse(json) as unknown);
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {
@@ -236,7 +237,7 @@ export class PostgresBus implements Bus {
     this.state = 'closed';
     clearTimeout(this.reconnectTimer);
     clearInterval(this.pingTimer);
-    for (const settle of this.echoes.values()) settle();
+    for (const settle of this.echoes.values()) settle(false);
     this.echoes.clear();
     this.topics.clear();
     const listener = this.listener;
@@ -293,7 +294,7 @@ export class PostgresBus implements Bus {
     clearInterval(this.pingTimer);
     client.removeAllListeners('notification');
     client.end().catch(() => {});
-    for (const settle of this.echoes.values()) settle();
+    for (const settle of this.echoes.values()) settle(false);
     this.echoes.clear();
     this.retry(this.unavailable(error));
   }
@@ -326,8 +327,7 @@ export class PostgresBus implements Bus {
     if (envelope.from === this.instance) {
       if (this.deliveredLocally.delete(envelope.seq)) return;
       this.deliver(envelope.topic, envelope.message);
-      const settle = this.echoes.get(envelope.seq);
-      settle?.();
+      this.echoes.get(envelope.seq)?.(true);
       return;
     }
     this.deliver(envelope.topic, envelope.message);
@@ -347,17 +347,18 @@ export class PostgresBus implements Bus {
     }
   }
 
-  private expectEcho(seq: number): { arrived: Promise<void>; cancel: () => void } {
+  /** `arrived` resolves with true when the echo came back (and was delivered), with false when it did not in time or cannot. */
+  private expectEcho(seq: number): { arrived: Promise<boolean>; cancel: () => void } {
     let timer: NodeJS.Timeout | undefined;
-    const arrived = new Promise<void>((resolve) => {
-      const settle = (): void => {
+    const arrived = new Promise<boolean>((resolve) => {
+      const settle = (came: boolean): void => {
         clearTimeout(timer);
         this.echoes.delete(seq);
-        resolve();
+        resolve(came);
       };
       this.echoes.set(seq, settle);
       const ms = this.options.echoTimeoutMs ?? POSTGRES_LIMITS.echoTimeoutMs;
-      timer = setTimeout(settle, ms);
+      timer = setTimeout(() => settle(false), ms);
       timer.unref();
     });
     return {
