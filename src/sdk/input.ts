@@ -42,8 +42,6 @@ export class InputQueue {
   private waiter: { resolve: (key: Key) => void; reject: (error: unknown) => void } | null = null;
   private readonly unsubscribe: () => void;
   private readonly onAbort: () => void;
-  /** Keys dropped because the queue was full. */
-  dropped = 0;
   /** An error for the next read, set by interrupt() while nobody was waiting. */
   private interruption: unknown;
 
@@ -72,16 +70,8 @@ export class InputQueue {
       waiter.resolve(key);
       return;
     }
-    if (this.keys.length >= INPUT_LIMITS.queuedKeys) {
-      this.dropped++;
-      return;
-    }
-    this.keys.push(key);
-  }
-
-  /** Keys waiting to be read. */
-  get pending(): number {
-    return this.keys.length;
+    // Past the limit, keys are dropped (see the file comment).
+    if (this.keys.length < INPUT_LIMITS.queuedKeys) this.keys.push(key);
   }
 
   /** The next key; rejects with SessionClosedError when the user leaves. */
@@ -115,11 +105,6 @@ export class InputQueue {
     }
     this.waiter = null;
     waiter.reject(error);
-  }
-
-  /** Forgets the keys typed ahead. */
-  discard(): void {
-    this.keys.length = 0;
   }
 
   dispose(): void {

@@ -37,13 +37,6 @@ export class SerialError extends ServerError {
   }
 }
 
-/** A client broke a protocol rule (bad frame, bad encoding); its session ends. */
-export class ProtocolViolation extends ServerError {
-  constructor(message: string) {
-    super(message, 'TELETEL_E_PROTOCOL');
-  }
-}
-
 /** A service queued more Protocole commands than `commandQueueBytes`. */
 export class CommandQueueFull extends ServerError {
   constructor(limit: number) {

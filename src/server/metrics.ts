@@ -109,13 +109,6 @@ export class GatewayMetrics {
     this.lag.observe(ms / 1000);
   }
 
-  /** Open sessions now (all transports). */
-  get openSessions(): number {
-    let n = 0;
-    for (const count of this.open.values()) n += count;
-    return n;
-  }
-
   text(): Promise<string> {
     return this.registry.metrics();
   }

@@ -144,8 +144,3 @@ export function guidePage(services: readonly ServiceInfo[], page: number, input:
 export function rowZeroMessage(text: string): Uint8Array {
   return new Bytes().at(0, 1).text(fit(text, ROW_ZERO_COLUMNS)).push(C0.CAN, C0.LF).bytes();
 }
-
-/** Clears row 0 the same way. */
-export function rowZeroClear(): Uint8Array {
-  return new Bytes().at(0, 1).push(C0.CAN, C0.LF).bytes();
-}
