@@ -76,6 +76,10 @@ describe('PostgreSQL store, without a server', () => {
     expect(redactUrl('postgresql://u@h/d?sslmode=require&password=s3cret')).toBe('postgresql://u@h/d?sslmode=require&password=***');
     expect(redactUrl('mysql://root:s3cret@db/x')).toBe('mysql://root:***@db/x');
     expect(redactUrl('postgres://nobody@h/d')).toBe('postgres://nobody@h/d');
+    // An unencoded @ in the password or the user name: node-postgres takes the last @ as the end of them.
+    expect(redactUrl('postgres://teletel:p@ss@db.example/teletel')).toBe('postgres://teletel:***@db.example/teletel');
+    expect(redactUrl('postgres://tele@tel:s3cret@db.example/teletel')).toBe('postgres://tele@tel:***@db.example/teletel');
+    expect(redactUrl('postgres://nobody@h:5432/d')).toBe('postgres://nobody@h:5432/d');
   });
 
   it('reads ?schema= from the URL and leaves the other parameters as they were', async () => {

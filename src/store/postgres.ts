@@ -83,9 +83,12 @@ export function isPostgresUrl(url: unknown): url is string {
   return typeof url === 'string' && /^postgres(ql)?:\/\//i.test(url);
 }
 
-/** The URL without its password, for messages and logs (any scheme: a mistyped one may carry a real password). */
+/**
+ * The URL without its password, for messages and logs (any scheme: a mistyped one may carry a real password).
+ * The password runs to the last @ before the host, as node-postgres reads it: an @ in it need not be encoded.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:@/?#]*:)[^@/?#]*@/, '$1***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
+  return url.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^:/?#]*:)[^/?#]*@/, '$1***@').replace(/([?&]password=)[^&#]*/gi, '$1***');
 }
 
 /** Schema names we create: a plain lower-case SQL identifier, so it needs no case folding rules to be understood. */
