@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite.js';
-import { FOLDER_LIMITS, loadServiceFolder, loadServicesFolder } from './folder.js';
+import { FOLDER_LIMITS, loadServiceFolder } from './folder.js';
 import { ServiceFolderError } from './errors.js';
 import { connect } from './testing.js';
 
@@ -181,29 +181,6 @@ describe('service.json errors', () => {
       'service.json': JSON.stringify({ code: 'OUT', name: 'Out', pages: { a: { file: '../meteo/accueil.vdt' } } }),
     });
     await expect(loadServiceFolder(dir)).rejects.toThrow(/\.\.\/meteo\/accueil\.vdt is outside the service folder/);
-  });
-
-  it('a broken folder does not stop the other services from loading', async () => {
-    const services = join(root, 'services');
-    mkdirSync(services);
-    const ok = meteoFolder('services/meteo');
-    folder('services/casse', { 'service.json': '{ "code": ' });
-    folder('services/double', { 'service.json': JSON.stringify({ ...METEO }), 'accueil.vdt': vdt('x') });
-    folder('services/pas-un-service', { 'notes.txt': 'rien' });
-    const { services: loaded, errors } = await loadServicesFolder(services);
-    expect(loaded.map((s) => s.code)).toEqual(['METEO']);
-    expect(errors.map((e) => e.message)).toEqual([
-      `${join(services, 'casse', 'service.json')}:1:11: JSON syntax: the file ends where a value was expected`,
-      expect.stringContaining(`${join(services, 'double', 'service.json')}:`),
-    ]);
-    expect(errors[1].problems.some((p) => p.message === 'missing .vdt file prevision.vdt')).toBe(true);
-    expect(ok).toBe(join(services, 'meteo'));
-  });
-
-  it('reports a missing services folder as an error, not a crash', async () => {
-    const { services, errors } = await loadServicesFolder(join(root, 'absent'));
-    expect(services).toEqual([]);
-    expect(errors[0].message).toMatch(/cannot read the services folder: ENOENT/);
   });
 });
 

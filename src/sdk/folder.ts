@@ -9,9 +9,8 @@
  *
  * `loadServiceFolder(path)` loads one folder and throws a ServiceFolderError
  * listing every problem with its file, line and column; call it again after
- * a change to reload. `loadServicesFolder(root)` loads each sub-folder and
- * returns the services that loaded and the errors of those that did not, so
- * one broken folder never stops the others.
+ * a change to reload. The services folder as a whole (one broken folder never
+ * stops the others, a code served once) is src/server/service-folders.ts.
  *
  * service.json:
  *
@@ -40,7 +39,7 @@
  * fields left out, before the next page shows (the first
  * FOLDER_LIMITS.submissionsPerVisit of a visit).
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -96,41 +95,6 @@ export interface LoadFolderOptions {
    * TypeScript and makes the files it imports new instances too.
    */
   importModule?: (path: string) => Promise<unknown>;
-}
-
-export interface LoadedServices {
-  services: Service[];
-  errors: ServiceFolderError[];
-}
-
-/** Loads every sub-folder of `root` that holds a service; problems are collected, never thrown. */
-export async function loadServicesFolder(root: string, options: LoadFolderOptions = {}): Promise<LoadedServices> {
-  const services: Service[] = [];
-  const errors: ServiceFolderError[] = [];
-  let entries: string[];
-  try {
-    entries = (await readdir(root, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
-  } catch (error) {
-    errors.push(new ServiceFolderError(root, [{ file: root, message: `cannot read the services folder: ${codeOf(error)}` }]));
-    return { services, errors };
-  }
-  const seen = new Map<string, string>();
-  for (const name of entries.sort()) {
-    const folder = join(root, name);
-    if (!(await isServiceFolder(folder))) continue;
-    try {
-      const service = await loadServiceFolder(folder, options);
-      const other = seen.get(service.code);
-      if (other !== undefined) {
-        throw new ServiceFolderError(folder, [{ file: folder, message: `the code ${service.code} is already used by ${other}` }]);
-      }
-      seen.set(service.code, folder);
-      services.push(service);
-    } catch (error) {
-      errors.push(error instanceof ServiceFolderError ? error : new ServiceFolderError(folder, [{ file: folder, message: String(error) }]));
-    }
-  }
-  return { services, errors };
 }
 
 /** True when `folder` holds a service.json, an index.js or an index.ts. */
