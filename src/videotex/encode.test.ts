@@ -297,6 +297,17 @@ describe('encodeDiff', () => {
     expect(diffTrip(before, screenOf('0C 41 11 09 09'))).toEqual(hex('09 09'));
   });
 
+  it('a screen no bytes can make is not repaired again and again: downloaded characters on a Minitel 1B (docs §6.3)', () => {
+    const shape = '1F 23 20 20 20 42 49 1F 23 21 30 ' + '7F '.repeat(13) + '70 1F 41 41 ';
+    let page = '0C ' + shape + '1B 28 20 42 ';
+    for (let row = 1; row <= 24; row++) page += `1F ${(0x40 + row).toString(16)} 41 ` + '21 22 22 '.repeat(13) + '21 ';
+    const wanted = screenOf(page);
+    const minitel1b = new Terminal({ model: 'minitel1b' });
+    const bytes = encodeDiff(minitel1b, wanted);
+    // The 1B filters the designation, so every repair pass would send the same bytes again (25 redraws' worth before).
+    expect(bytes.length).toBeLessThan(8 * encodeScreen(wanted).length);
+  });
+
   it('row 0 changed alone (p.97)', () => {
     diffTrip(hex('0C 41 1F 40 41 58 59 0A'), screenOf('0C 41 1F 40 41 5A 0A'));
   });

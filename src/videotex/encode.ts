@@ -821,12 +821,24 @@ class Encoder {
 
   // ---- checking pass ---------------------------------------------------------------------
 
-  /** Rows that still look wrong are done again, bottom up, so anchors come before the rows they overlap. */
+  /**
+   * Rows that still look wrong are done again, bottom up, so anchors come
+   * before the rows they overlap. A pass that leaves as many wrong cells as
+   * the one before is the last: what it could not fix, the next would only
+   * send again (a target no bytes can make, say).
+   */
   private repair(): void {
+    let before = Infinity;
     for (let pass = 0; pass < REPAIR_PASSES; pass++) {
       const rows: number[] = [];
-      for (let row = 24; row >= 1; row--) if (this.rowDiffers(row)) rows.push(row);
-      if (rows.length === 0) return;
+      let wrong = 0;
+      for (let row = 24; row >= 1; row--) {
+        const cells = this.wrongCells(row);
+        if (cells > 0) rows.push(row);
+        wrong += cells;
+      }
+      if (wrong === 0 || wrong >= before) return;
+      before = wrong;
       this.reserved.fill(0);
       this.claimed.fill(0);
       this.jobs.clear();
@@ -842,17 +854,18 @@ class Encoder {
     }
   }
 
-  /** The row does not look like the target yet (the same test as Screen.looksLike, per row). */
-  private rowDiffers(row: number): boolean {
+  /** Cells of the row that do not look like the target yet (the test of Screen.looksLike, per row). */
+  private wrongCells(row: number): number {
     const base = row * COLUMNS;
     const cells = this.screen.cells;
     let zone = 0;
+    let wrong = 0;
     for (let i = 0; i < COLUMNS; i++) {
       const cell = cells[base + i];
-      if (cellKey(cell, zone) !== this.keys[base + i]) return true;
+      if (cellKey(cell, zone) !== this.keys[base + i]) wrong++;
       zone = zoneAfter(cell, zone);
     }
-    return false;
+    return wrong;
   }
 
   // ---- row 0, cursor ----------------------------------------------------------------------
@@ -865,7 +878,7 @@ class Encoder {
   private finish(): void {
     const row = this.target.cursorRow;
     const column = this.target.cursorColumn;
-    if (this.rowDiffers(0)) {
+    if (this.wrongCells(0) > 0) {
       const toFinal = cursorMoves(this.downloadOpen ? undefined : this.position, { row, column });
       const keep = toFinal.keep && !this.downloadOpen ? toFinal.keep : undefined;
       if (row !== 0 && keep !== undefined && keep.length + 1 < 3) {
