@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InProcessBus } from './bus.js';
+import { isStoreError } from './errors.js';
+import { POSTGRES_LIMITS } from './limits.js';
 
 describe('InProcessBus', () => {
   it('delivers to every subscriber of the topic, in publish order, and not to others', async () => {
@@ -46,5 +48,19 @@ describe('InProcessBus', () => {
   it('refuses messages that are not JSON', async () => {
     const bus = new InProcessBus();
     await expect(bus.publish('t', undefined)).rejects.toThrow(/JSON value/);
+    await expect(bus.publish('t', 1n)).rejects.toSatisfy((e: unknown) => isStoreError(e, 'TELETEL_E_VALUE'));
+  });
+
+  it('refuses what a PostgreSQL bus refuses, so a service that works on one works on the other', async () => {
+    const bus = new InProcessBus();
+    bus.subscribe('t', () => {});
+    await expect(bus.publish('', 1)).rejects.toSatisfy((e: unknown) => isStoreError(e, 'TELETEL_E_VALUE'));
+    await expect(bus.publish('t'.repeat(129), 1)).rejects.toSatisfy((e: unknown) => isStoreError(e, 'TELETEL_E_VALUE'));
+    await expect(bus.publish('t', 'x'.repeat(POSTGRES_LIMITS.notifyPayloadBytesMax))).rejects.toSatisfy((e: unknown) =>
+      isStoreError(e, 'TELETEL_E_STORE_LIMIT'),
+    );
+    // Bytes, not characters: 4000 × é is 8000 bytes of UTF-8.
+    await expect(bus.publish('t', 'é'.repeat(4000))).rejects.toSatisfy((e: unknown) => isStoreError(e, 'TELETEL_E_STORE_LIMIT'));
+    await bus.publish('t', 'x'.repeat(7000));
   });
 });

@@ -3,15 +3,16 @@
  * One process uses InProcessBus; several gateway instances on one database
  * share PostgresBus (postgres-bus.ts, LISTEN/NOTIFY), an implementation of
  * the same interface, so services never know which one they run on. A
- * message on PostgresBus must fit in a NOTIFY (under 8000 bytes with its
- * envelope): publish keys of stored data, not the data.
+ * message must fit in a NOTIFY (under 8000 bytes with its envelope):
+ * publish keys of stored data, not the data.
  *
- * Messages are JSON values. The in-process bus copies them through JSON as a
- * remote bus would, so a service that works here does not rely on sharing
- * objects between sessions.
+ * Messages are JSON values. Both buses check them alike (encodeBusMessage)
+ * and the in-process one copies them through JSON as a remote bus would, so
+ * a service that works here works on PostgreSQL, and does not rely on
+ * sharing objects between sessions.
  */
 import { StoreError } from './errors.js';
-import { STORE_LIMITS } from './limits.js';
+import { POSTGRES_LIMITS, STORE_LIMITS } from './limits.js';
 
 export type BusHandler = (message: unknown) => void;
 
@@ -22,6 +23,42 @@ export interface Bus {
   subscribe(topic: string, handler: BusHandler): () => void;
   close(): Promise<void>;
 }
+
+export function isBusTopic(topic: unknown): topic is string {
+  return typeof topic === 'string' && topic.length > 0 && topic.length <= STORE_LIMITS.busTopicMax;
+}
+
+/**
+ * A message as JSON, and as the NOTIFY payload that carries it between
+ * instances: {"v":1,"from":"<instance>","seq":<n>,"topic":"<topic>","message":<JSON>}.
+ * Throws the StoreError saying why no bus carries it: a topic that is not 1
+ * to STORE_LIMITS.busTopicMax characters, a value that is not JSON, or a
+ * payload over POSTGRES_LIMITS.notifyPayloadBytesMax bytes.
+ */
+export function encodeBusMessage(from: string, seq: number, topic: string, message: unknown): { json: string; payload: string } {
+  if (!isBusTopic(topic)) throw new StoreError('TELETEL_E_VALUE', `a bus topic is a text of 1 to ${STORE_LIMITS.busTopicMax} characters`);
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(message);
+  } catch (error) {
+    throw new StoreError('TELETEL_E_VALUE', `a bus message must be a JSON value: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  if (json === undefined) throw new StoreError('TELETEL_E_VALUE', 'a bus message must be a JSON value');
+  const payload = `{"v":1,"from":${JSON.stringify(from)},"seq":${seq},"topic":${JSON.stringify(topic)},"message":${json}}`;
+  const bytes = Buffer.byteLength(payload);
+  if (bytes > POSTGRES_LIMITS.notifyPayloadBytesMax) {
+    throw new StoreError(
+      'TELETEL_E_STORE_LIMIT',
+      `a bus message on '${topic}' is ${bytes} bytes with its envelope; PostgreSQL NOTIFY carries at most ${POSTGRES_LIMITS.notifyPayloadBytesMax}: keep large content in the store and publish its key`,
+    );
+  }
+  return { json, payload };
+}
+
+/** The envelope at its largest (a UUID sender, the largest sequence number): what InProcessBus counts a message in. */
+const LARGEST_SENDER = '00000000-0000-0000-0000-000000000000';
 
 export interface InProcessBusOptions {
   /** A handler threw; the bus carries on with the others. */
@@ -36,11 +73,7 @@ export class InProcessBus implements Bus {
 
   async publish(topic: string, message: unknown): Promise<void> {
     if (this.closed) throw new StoreError('TELETEL_E_STORE_CLOSED', 'the bus is closed');
-    const json = JSON.stringify(message);
-    if (json === undefined) throw new StoreError('TELETEL_E_VALUE', 'a bus message must be a JSON value');
-    if (json.length > STORE_LIMITS.valueBytesMax) {
-      throw new StoreError('TELETEL_E_STORE_LIMIT', `a bus message is limited to ${STORE_LIMITS.valueBytesMax} characters of JSON`);
-    }
+    const { json } = encodeBusMessage(LARGEST_SENDER, Number.MAX_SAFE_INTEGER, topic, message);
     const handlers = this.topics.get(topic);
     if (handlers === undefined) return;
     // Delivered after the caller's current step, as a remote bus would; each handler gets its own copy.

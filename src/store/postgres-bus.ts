@@ -28,9 +28,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import type { Bus, BusHandler } from './bus.js';
+import { encodeBusMessage, isBusTopic, type Bus, type BusHandler } from './bus.js';
 import { StoreError } from './errors.js';
-import { POSTGRES_LIMITS, STORE_LIMITS } from './limits.js';
+import { POSTGRES_LIMITS } from './limits.js';
 import { isConnectionError, isPostgresUrl, redactUrl, schemaFromUrl } from './postgres.js';
 import { messageOf } from './validate.js';
 
@@ -97,13 +97,9 @@ export function parseEnvelope(payload: unknown): Envelope | string {
   if (e.v !== 1) return `unknown envelope version ${JSON.stringify(e.v) ?? 'undefined'}`;
   if (typeof e.from !== 'string' || !INSTANCE.test(e.from)) return 'bad sender';
   if (typeof e.seq !== 'number' || !Number.isSafeInteger(e.seq) || e.seq < 1) return 'bad sequence number';
-  if (!isTopic(e.topic)) return 'bad topic';
+  if (!isBusTopic(e.topic)) return 'bad topic';
   if (!Object.prototype.hasOwnProperty.call(e, 'message')) return 'no message';
   return { from: e.from, seq: e.seq, topic: e.topic, message: e.message };
-}
-
-function isTopic(topic: unknown): topic is string {
-  return typeof topic === 'string' && topic.length > 0 && topic.length <= STORE_LIMITS.busTopicMax;
 }
 
 /** Opens the bus and waits until it listens; throws TELETEL_E_STORE_OPEN when the database cannot be reached. */
@@ -174,23 +170,9 @@ export class PostgresBus implements Bus {
 
   async publish(topic: string, message: unknown): Promise<void> {
     if (this.state === 'closed') throw new StoreError('TELETEL_E_STORE_CLOSED', 'the bus is closed');
-    if (!isTopic(topic)) throw new StoreError('TELETEL_E_VALUE', `a bus topic is a text of 1 to ${STORE_LIMITS.busTopicMax} characters`);
-    let json: string | undefined;
-    try {
-      json = JSON.stringify(message);
-    } catch (error) {
-      throw new StoreError('TELETEL_E_VALUE', `a bus message must be a JSON value: ${messageOf(error)}`, { cause: error });
-    }
-    if (json === undefined) throw new StoreError('TELETEL_E_VALUE', 'a bus message must be a JSON value');
-    const seq = ++this.seq;
-    const payload = `{"v":1,"from":${JSON.stringify(this.instance)},"seq":${seq},"topic":${JSON.stringify(topic)},"message":${json}}`;
-    const bytes = Buffer.byteLength(payload);
-    if (bytes > POSTGRES_LIMITS.notifyPayloadBytesMax) {
-      throw new StoreError(
-        'TELETEL_E_STORE_LIMIT',
-        `a bus message on '${topic}' is ${bytes} bytes with its envelope; PostgreSQL NOTIFY carries at most ${POSTGRES_LIMITS.notifyPayloadBytesMax}: keep large content in the store and publish its key`,
-      );
-    }
+    const seq = this.seq + 1;
+    const { json, payload } = encodeBusMessage(this.instance, seq, topic, message);
+    this.seq = seq;
     const listening = this.state === 'listening';
     const echo = listening ? this.expectEcho(seq) : undefined;
     try {

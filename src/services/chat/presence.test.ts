@@ -122,7 +122,8 @@ describe('CHAT presence across instances', () => {
     expect(a.who()).toEqual([]);
     await bus.publish('chat.presence', { type: 'here', instance: 'x', pseudo: 'eve', room: 'Nowhere', operator: 'yes' });
     expect(a.who()).toEqual([{ pseudo: 'eve', room: null, operator: false }]);
-    const many = Array.from({ length: 500 }, (_, i) => ({ pseudo: `u${i}`, room: 'Accueil' }));
+    // As many users as a bus message can carry (under 8000 bytes), five times a beat's share.
+    const many = Array.from({ length: 5 * CHAT_LIMITS.beatMembers }, (_, i) => ({ pseudo: `u${i}`, room: 'Accueil' }));
     await bus.publish('chat.presence', { type: 'beat', instance: 'y', members: many });
     expect(a.who('Accueil')).toHaveLength(CHAT_LIMITS.beatMembers);
   });
