@@ -12,7 +12,8 @@
  * pending bytes (src/videotex/key-parser.ts), at most `maxFrameBytes` of one
  * input message, at most `commandQueueBytes` of queued commands, and at most
  * `outputBufferBytes` (plus one diff, under 4 KB) waiting in the transport;
- * the telnet filter holds a few counters, never the bytes it skips.
+ * the telnet filter holds a few counters, never the bytes it skips, and
+ * answers at most `telnetReplies` negotiations.
  */
 export interface ServerLimits {
   /** Sessions across all transports. */
@@ -49,6 +50,8 @@ export interface ServerLimits {
   shutdownGraceMs: number;
   /** A telnet subnegotiation (`IAC SB … IAC SE`) longer than this is skipped, not stored. */
   telnetSubnegotiationBytes: number;
+  /** Telnet negotiations answered per connection; later ones are taken out of the input unanswered. */
+  telnetReplies: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
@@ -90,6 +93,9 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   shutdownGraceMs: 2000,
   // Real negotiations (terminal type, window size) are under 40 bytes.
   telnetSubnegotiationBytes: 64,
+  // A telnet client negotiates a dozen options when it connects. Negotiation is not
+  // input the rate limit sees, and each answer is a write: past this it is a flood.
+  telnetReplies: 64,
 });
 
 /** Bounds on the bounds: what a config file may set each limit to. */
@@ -111,6 +117,7 @@ const RANGES: Readonly<Record<keyof ServerLimits, readonly [number, number]>> = 
   pingIntervalMs: [10, 3_600_000],
   shutdownGraceMs: [0, 600_000],
   telnetSubnegotiationBytes: [3, 65_536],
+  telnetReplies: [1, 65_536],
 };
 
 export const LIMIT_NAMES = Object.keys(DEFAULT_LIMITS) as (keyof ServerLimits)[];

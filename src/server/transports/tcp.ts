@@ -11,7 +11,7 @@ import type { SessionFactory } from './factory.js';
 import { TelnetFilter } from './telnet.js';
 import { normaliseAddress } from './websocket.js';
 import { ListenError } from '../errors.js';
-import { CONNECTION_LIMITS } from '../limits.js';
+import { CONNECTION_LIMITS, type ServerLimits } from '../limits.js';
 
 /** Shown to a client refused by a limit, on row 0 (US 40 41 … LF, p.97), before the socket closes. */
 const BUSY = Buffer.from('\x1f\x40\x41Serveur complet, rappelez plus tard\x18\x0a', 'latin1');
@@ -24,9 +24,9 @@ export class TcpConnection implements Connection {
   constructor(
     readonly socket: Socket,
     readonly address: string,
-    maxSubnegotiationBytes: number,
+    limits: Pick<ServerLimits, 'telnetSubnegotiationBytes' | 'telnetReplies'>,
   ) {
-    this.telnet = new TelnetFilter(maxSubnegotiationBytes);
+    this.telnet = new TelnetFilter(limits.telnetSubnegotiationBytes, limits.telnetReplies);
   }
 
   write(bytes: Uint8Array): void {
@@ -89,7 +89,7 @@ export class TcpTransport {
     }
     socket.setNoDelay(true);
     socket.setKeepAlive(true, 60_000);
-    const connection = new TcpConnection(socket, address, this.factory.limits.telnetSubnegotiationBytes);
+    const connection = new TcpConnection(socket, address, this.factory.limits);
     this.connections.add(connection);
     // Shared listeners (they find their connection on the socket): no closures per session.
     (socket as SocketWithConnection)[CONNECTION] = connection;

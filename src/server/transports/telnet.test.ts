@@ -10,7 +10,7 @@ const SB = 0xfa;
 const SE = 0xf0;
 
 function run(chunks: number[][]): { data: number[]; replies: number[][] } {
-  const filter = new TelnetFilter(64);
+  const filter = new TelnetFilter(64, 64);
   const data: number[] = [];
   const replies: number[][] = [];
   for (const chunk of chunks) data.push(...filter.filter(Uint8Array.from(chunk), (r) => replies.push(Array.from(r))));
@@ -26,7 +26,7 @@ function splitEverywhere(bytes: number[]): number[][] {
 
 describe('TelnetFilter', () => {
   it('passes plain bytes through untouched, the same array when nothing is filtered', () => {
-    const filter = new TelnetFilter(64);
+    const filter = new TelnetFilter(64, 64);
     const chunk = Uint8Array.from([0x13, 0x41, 0x33]);
     expect(filter.filter(chunk, () => {})).toBe(chunk);
   });
@@ -45,6 +45,17 @@ describe('TelnetFilter', () => {
       [IAC, WONT, 24],
       [IAC, DONT, 31],
     ]);
+  });
+
+  it('answers at most its bound of negotiations: a flood of requests does not cost a write each', () => {
+    const filter = new TelnetFilter(64, 8);
+    const replies: number[][] = [];
+    const flood: number[] = [];
+    // Refused options, and an option turned on and off: each would be answered.
+    for (let i = 0; i < 1000; i++) flood.push(IAC, DO, 5, IAC, WILL, 24, IAC, DONT, 1, IAC, DO, 1);
+    const data = filter.filter(Uint8Array.from([...flood, 0x41]), (r) => replies.push(Array.from(r)));
+    expect(Array.from(data)).toEqual([0x41]);
+    expect(replies).toHaveLength(8);
   });
 
   it('skips subnegotiation and unescapes IAC IAC', () => {
@@ -73,7 +84,7 @@ describe('TelnetFilter', () => {
   });
 
   it('never holds more than its state on random input', () => {
-    const filter = new TelnetFilter(64);
+    const filter = new TelnetFilter(64, 64);
     let seed = 7;
     for (let i = 0; i < 200; i++) {
       const chunk = new Uint8Array(512);

@@ -7,7 +7,9 @@
  *
  * Every byte has a defined outcome:
  * - `IAC IAC` is a data byte 0xFF;
- * - `IAC WILL|WONT|DO|DONT opt` is negotiation (3 bytes, answered or ignored);
+ * - `IAC WILL|WONT|DO|DONT opt` is negotiation (3 bytes, answered or ignored;
+ *   after `maxReplies` answers, ignored: negotiation escapes the session's
+ *   input rate limit, and each answer costs a write);
  * - `IAC SB … IAC SE` is skipped, holding nothing; past `maxSubnegotiationBytes`
  *   it was not telnet (on a 7E1 line read as 8 bits, DEL then `z` is IAC SB)
  *   and reading resumes;
@@ -53,8 +55,12 @@ export class TelnetFilter {
   /** Options we have agreed to (bit per option number below 32). */
   private willing = 0;
   private asked = 0;
+  private replies = 0;
 
-  constructor(private readonly maxSubnegotiationBytes: number) {}
+  constructor(
+    private readonly maxSubnegotiationBytes: number,
+    private readonly maxReplies: number,
+  ) {}
 
   /**
    * The data bytes of `chunk` (a new array, or `chunk` itself when nothing is
@@ -120,7 +126,12 @@ export class TelnetFilter {
     return out.subarray(0, n);
   }
 
-  private negotiate(command: number, option: number, reply: (bytes: Uint8Array) => void): void {
+  private negotiate(command: number, option: number, send: (bytes: Uint8Array) => void): void {
+    if (this.replies >= this.maxReplies) return;
+    const reply = (bytes: Uint8Array): void => {
+      this.replies++;
+      send(bytes);
+    };
     if (!this.telnet) {
       this.telnet = true;
       // Put the client in character mode at once: we echo, and no go-ahead.
