@@ -60,34 +60,12 @@ export function encodeBusMessage(from: string, seq: number, topic: string, messa
 /** The envelope at its largest (a UUID sender, the largest sequence number): what InProcessBus counts a message in. */
 const LARGEST_SENDER = '00000000-0000-0000-0000-000000000000';
 
-export interface InProcessBusOptions {
-  /** A handler threw; the bus carries on with the others. */
-  onError?: (error: unknown, topic: string) => void;
-}
-
-export class InProcessBus implements Bus {
+/** Handlers by topic: the part of a Bus that every implementation keeps alike. */
+export class Subscribers {
   private readonly topics = new Map<string, Set<BusHandler>>();
-  private closed = false;
 
-  constructor(private readonly options: InProcessBusOptions = {}) {}
-
-  async publish(topic: string, message: unknown): Promise<void> {
-    if (this.closed) throw new StoreError('TELETEL_E_STORE_CLOSED', 'the bus is closed');
-    const { json } = encodeBusMessage(LARGEST_SENDER, Number.MAX_SAFE_INTEGER, topic, message);
-    const handlers = this.topics.get(topic);
-    if (handlers === undefined) return;
-    // Delivered after the caller's current step, as a remote bus would; each handler gets its own copy.
-    await Promise.resolve();
-    for (const handler of [...handlers]) {
-      try {
-        handler(JSON.parse(json) as unknown);
-      } catch (error) {
-        this.options.onError?.(error, topic);
-      }
-    }
-  }
-
-  subscribe(topic: string, handler: BusHandler): () => void {
+  /** Adds a handler; returns the function that removes it. */
+  add(topic: string, handler: BusHandler): () => void {
     let handlers = this.topics.get(topic);
     if (handlers === undefined) {
       handlers = new Set();
@@ -102,13 +80,58 @@ export class InProcessBus implements Bus {
     };
   }
 
+  /** The handlers of a topic now, as a copy: one may unsubscribe while the others run. */
+  of(topic: string): BusHandler[] {
+    const handlers = this.topics.get(topic);
+    return handlers === undefined ? [] : [...handlers];
+  }
+
+  count(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
+  }
+
+  clear(): void {
+    this.topics.clear();
+  }
+}
+
+export interface InProcessBusOptions {
+  /** A handler threw; the bus carries on with the others. */
+  onError?: (error: unknown, topic: string) => void;
+}
+
+export class InProcessBus implements Bus {
+  private readonly handlers = new Subscribers();
+  private closed = false;
+
+  constructor(private readonly options: InProcessBusOptions = {}) {}
+
+  async publish(topic: string, message: unknown): Promise<void> {
+    if (this.closed) throw new StoreError('TELETEL_E_STORE_CLOSED', 'the bus is closed');
+    const { json } = encodeBusMessage(LARGEST_SENDER, Number.MAX_SAFE_INTEGER, topic, message);
+    if (this.handlers.count(topic) === 0) return;
+    // Delivered after the caller's current step, as a remote bus would; each handler gets its own copy.
+    await Promise.resolve();
+    for (const handler of this.handlers.of(topic)) {
+      try {
+        handler(JSON.parse(json) as unknown);
+      } catch (error) {
+        this.options.onError?.(error, topic);
+      }
+    }
+  }
+
+  subscribe(topic: string, handler: BusHandler): () => void {
+    return this.handlers.add(topic, handler);
+  }
+
   /** Number of handlers on a topic (for tests and metrics). */
   subscribers(topic: string): number {
-    return this.topics.get(topic)?.size ?? 0;
+    return this.handlers.count(topic);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    this.topics.clear();
+    this.handlers.clear();
   }
 }

@@ -28,7 +28,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { encodeBusMessage, isBusTopic, type Bus, type BusHandler } from './bus.js';
+import { encodeBusMessage, isBusTopic, Subscribers, type Bus, type BusHandler } from './bus.js';
 import { StoreError } from './errors.js';
 import { POSTGRES_LIMITS } from './limits.js';
 import { isConnectionError, isPostgresUrl, redactUrl, schemaFromUrl } from './postgres.js';
@@ -120,7 +120,7 @@ export class PostgresBus implements Bus {
   readonly channel: string;
   /** The database, without its password, for messages. */
   readonly location: string;
-  private readonly topics = new Map<string, Set<BusHandler>>();
+  private readonly handlers = new Subscribers();
   private readonly publisher: pg.Pool;
   private listener: pg.Client | undefined;
   private state: PostgresBusStatus = 'connecting';
@@ -195,23 +195,12 @@ export class PostgresBus implements Bus {
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {
-    let handlers = this.topics.get(topic);
-    if (handlers === undefined) {
-      handlers = new Set();
-      this.topics.set(topic, handlers);
-    }
-    handlers.add(handler);
-    return () => {
-      const set = this.topics.get(topic);
-      if (set === undefined) return;
-      set.delete(handler);
-      if (set.size === 0) this.topics.delete(topic);
-    };
+    return this.handlers.add(topic, handler);
   }
 
   /** Number of handlers on a topic (for tests and metrics). */
   subscribers(topic: string): number {
-    return this.topics.get(topic)?.size ?? 0;
+    return this.handlers.count(topic);
   }
 
   async close(): Promise<void> {
@@ -221,7 +210,7 @@ export class PostgresBus implements Bus {
     clearInterval(this.pingTimer);
     for (const settle of this.echoes.values()) settle(false);
     this.echoes.clear();
-    this.topics.clear();
+    this.handlers.clear();
     const listener = this.listener;
     this.listener = undefined;
     await Promise.allSettled([listener?.end(), this.publisher.end()]);
@@ -316,9 +305,7 @@ export class PostgresBus implements Bus {
   }
 
   private deliver(topic: string, message: unknown): void {
-    const handlers = this.topics.get(topic);
-    if (handlers === undefined) return;
-    const list = [...handlers];
+    const list = this.handlers.of(topic);
     for (let i = 0; i < list.length; i++) {
       try {
         // Each handler its own copy, as InProcessBus gives: a handler that changes it cannot change what the next sees.
