@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
+import { crc32 } from '../render/png.js';
 import { randomBytes } from '../test-support/fake-io.js';
 import { decodePngImage, ImageError } from './image.js';
 import { pngBytes, solidImage } from './fixtures/images.js';
@@ -27,6 +28,37 @@ function pngWithHeader(width: number, height: number, idat: Uint8Array): Uint8Ar
   bytes.set([0x49, 0x44, 0x41, 0x54], 37);
   bytes.set(idat, 41);
   return bytes;
+}
+
+/** Samples per pixel by PNG colour type. */
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+function pngChunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+/** An interlaced (Adam7) PNG, all samples 0, or `pixelData` as its inflated image data. */
+function interlacedPng(width: number, height: number, colourType: number, bitDepth: number, pixelData?: Uint8Array): Uint8Array {
+  let size = 0;
+  for (const [x0, y0, dx, dy] of [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]]) {
+    const columns = Math.ceil((width - x0) / dx);
+    const rows = Math.ceil((height - y0) / dy);
+    if (columns > 0 && rows > 0) size += rows * (1 + Math.ceil((columns * CHANNELS[colourType] * bitDepth) / 8));
+  }
+  const header = new Uint8Array(13);
+  new DataView(header.buffer).setUint32(0, width);
+  new DataView(header.buffer).setUint32(4, height);
+  header.set([bitDepth, colourType, 0, 0, 1], 8);
+  const parts = [pngBytes(solidImage(1, 1, [0, 0, 0])).subarray(0, 8), pngChunk('IHDR', header)];
+  if (colourType === 3) parts.push(pngChunk('PLTE', new Uint8Array(3)));
+  parts.push(pngChunk('IDAT', deflateSync(pixelData ?? new Uint8Array(size))), pngChunk('IEND', new Uint8Array(0)));
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 describe('image: PNG in', () => {
@@ -71,6 +103,22 @@ describe('image: PNG in', () => {
     const error = failure(bomb);
     expect(error.code).toBe('TELETEL_E_IMAGE_TOO_LARGE');
     expect(error.message).toMatch(/60000×60000/);
+  });
+
+  it('decodes interlaced (Adam7) PNGs of any size, colour type and bit depth', () => {
+    const kinds = [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16], [2, 8], [2, 16], [3, 1], [3, 4], [3, 8], [4, 8], [4, 16], [6, 8], [6, 16]];
+    for (const [colourType, bitDepth] of kinds) {
+      for (const [width, height] of [[1, 1], [2, 3], [5, 9], [9, 5], [17, 13]]) {
+        const image = decodePngImage(interlacedPng(width, height, colourType, bitDepth));
+        expect([image.width, image.height]).toEqual([width, height]);
+      }
+    }
+  });
+
+  it('refuses interlaced pixel data that inflates past what the header announces, without inflating it all (a decompression bomb)', () => {
+    const error = failure(interlacedPng(1, 1, 2, 8, new Uint8Array(64 << 20)));
+    expect(error.code).toBe('TELETEL_E_IMAGE_TOO_LARGE');
+    expect(error.message).toMatch(/1×1/);
   });
 
   it('turns random bytes after a PNG signature into an ImageError, every time', () => {
