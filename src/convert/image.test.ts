@@ -103,6 +103,13 @@ describe('image: PNG in', () => {
     const error = failure(bomb);
     expect(error.code).toBe('TELETEL_E_IMAGE_TOO_LARGE');
     expect(error.message).toMatch(/60000×60000/);
+    expect(error.message).toMatch(/40 megapixels/);
+  });
+
+  it('names the limit a picture breaks: its pixels, or the length of a side', () => {
+    const error = failure(pngWithHeader(70_000, 1, new Uint8Array(0)));
+    expect(error.code).toBe('TELETEL_E_IMAGE_TOO_LARGE');
+    expect(error.message).toBe('image is 70000×1 pixels; the limit is 65535 pixels a side (scale it down first)');
   });
 
   it('decodes interlaced (Adam7) PNGs of any size, colour type and bit depth', () => {

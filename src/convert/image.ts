@@ -78,10 +78,9 @@ export function decodePngImage(bytes: Uint8Array): RgbaImage {
   const { width, height } = headerSize(bytes);
   if (width === 0 || height === 0) throw new ImageError('not a PNG image (zero width or height)', 'TELETEL_E_CORRUPT_IMAGE');
   if (width > CONVERT_LIMITS.maxSide || height > CONVERT_LIMITS.maxSide || width * height > CONVERT_LIMITS.maxPixels) {
-    throw new ImageError(
-      `image is ${width}×${height} pixels; the limit is ${CONVERT_LIMITS.maxPixels / 1e6} megapixels (scale it down first)`,
-      'TELETEL_E_IMAGE_TOO_LARGE',
-    );
+    const limit =
+      width * height > CONVERT_LIMITS.maxPixels ? `${CONVERT_LIMITS.maxPixels / 1e6} megapixels` : `${CONVERT_LIMITS.maxSide} pixels a side`;
+    throw new ImageError(`image is ${width}×${height} pixels; the limit is ${limit} (scale it down first)`, 'TELETEL_E_IMAGE_TOO_LARGE');
   }
   if (bytes[INTERLACE] === 1) checkInterlacedData(bytes, width, height);
   let png;
