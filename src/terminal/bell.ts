@@ -1,7 +1,10 @@
 /**
  * BEL (p.98): a short beep, "less than one second". Synthesised with Web
  * Audio (no sound file): a square wave, the timbre of a small piezo buzzer,
- * with a quick fade in and out so it does not click.
+ * with a quick fade in and out so it does not click. A BEL that arrives while
+ * the beep sounds adds nothing, as on a buzzer that is already on: a server
+ * sending thousands of BEL gets one beep at a time, not thousands of
+ * oscillators summed into a roar.
  */
 
 /** Pitch and length of the beep: a Minitel beep is short and high; STUM1B only bounds it below 1 s. */
@@ -12,6 +15,8 @@ type AudioContextClass = typeof AudioContext;
 
 export class Bell {
   private context: AudioContext | undefined;
+  /** The context's time at which the beep sounding now ends. */
+  private soundingUntil = 0;
   /** Beeps rung, including muted ones, for tests. */
   rings = 0;
   muted = false;
@@ -32,7 +37,9 @@ export class Bell {
     const context = this.context;
     if (context === undefined || context.state !== 'running') return;
     const start = context.currentTime;
+    if (start < this.soundingUntil) return;
     const end = start + BELL_MS / 1000;
+    this.soundingUntil = end;
     const oscillator = context.createOscillator();
     oscillator.type = 'square';
     oscillator.frequency.value = BELL_HZ;
@@ -49,6 +56,7 @@ export class Bell {
   close(): void {
     void this.context?.close().catch(() => undefined);
     this.context = undefined;
+    this.soundingUntil = 0;
   }
 
   private audio(): AudioContext | undefined {
