@@ -167,6 +167,18 @@ describe('abuse', () => {
     expect(server.logs.some((line) => line.msg.startsWith('input over the rate limit'))).toBe(true);
   });
 
+  it('a chunk dropped by the rate limit does not make the half key before it into another key', async () => {
+    const server = await gateway({ limits: { inputBurstBytes: 64, inputBytesPerSecond: 1 } });
+    const m = await minitel(server);
+    // SEP, the first byte of a function key, then the rest of the input over the rate limit.
+    m.send('\x13');
+    m.send('x'.repeat(200));
+    m.send('A');
+    m.send('B');
+    await m.waitFor(() => m.row(11).includes('B'));
+    expect(m.row(11)).toContain('AB');
+  });
+
   it('a request that never finishes its headers (slowloris) is cut after the handshake timeout', async () => {
     const server = await gateway({ limits: { handshakeTimeoutMs: 500 } });
     const socket = connect(server.address.port, '127.0.0.1');

@@ -157,7 +157,11 @@ export class Session implements PacerSink {
     if (this.phase >= Phase.ENDING || chunk.length === 0) return;
     this.bytesIn += chunk.length;
     this.host.metrics.bytesIn(this.transport, chunk.length);
-    if (!this.takeTokens(chunk.length)) return;
+    if (!this.takeTokens(chunk.length)) {
+      // What the parser holds of a key was to go on in the bytes dropped: read without it, it would join the next key.
+      this.parser.reset();
+      return;
+    }
     let events: InputEvent[];
     try {
       events = this.parser.push(chunk);
