@@ -64,6 +64,21 @@ describe('SQLite store: its own', () => {
     await store.close();
   });
 
+  it('refuses a synchronous setting other than FULL or NORMAL, rather than put it in a PRAGMA', async () => {
+    // From JavaScript or a config file, nothing stops 'OFF', which would quietly break the durability contract.
+    for (const synchronous of ['OFF', 'FULL; PRAGMA journal_mode = DELETE', 2]) {
+      let error: unknown;
+      try {
+        openSqliteStore(':memory:', { synchronous } as never);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(isStoreError(error, 'TELETEL_E_VALUE'), String(synchronous)).toBe(true);
+    }
+    const normal = openSqliteStore(join(dir, 'normal', 'teletel.db'), { synchronous: 'NORMAL' });
+    await normal.close();
+  });
+
   it('openStore puts teletel.db in the data folder', async () => {
     const other = openStore({ dataDir: join(dir, 'elsewhere') });
     expect(other).toBeInstanceOf(SqliteStore);

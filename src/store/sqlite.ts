@@ -57,6 +57,11 @@ export interface SqliteStoreOptions {
 
 /** Opens (creating if needed) the SQLite store at `path`; ':memory:' for a private in-memory one. */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  const synchronous = options.synchronous ?? 'FULL';
+  // It goes into a PRAGMA, and OFF would break the durability contract: only the two documented values.
+  if (synchronous !== 'FULL' && synchronous !== 'NORMAL') {
+    throw new StoreError('TELETEL_E_VALUE', `synchronous is 'FULL' or 'NORMAL', not ${JSON.stringify(synchronous)}`);
+  }
   let db: DB;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -67,7 +72,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   try {
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    db.pragma(`synchronous = ${synchronous}`);
     migrate(db);
   } catch (error) {
     db.close();
