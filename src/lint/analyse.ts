@@ -115,8 +115,9 @@ class Walker {
   private row = 1;
   private column = 1;
   private saved: { row: number; column: number; mosaic: boolean; pending: boolean; doubleWidth: boolean; doubleHeight: boolean } | undefined;
-  private lastWidth = 1;
-  private lastHeight = 1;
+  /** The last character displayed, which REP repeats (p.98): a mosaic, a text space, or other text. */
+  private lastMosaic = false;
+  private lastSpace = false;
 
   /** The next byte would be printed as G0 text (not a sequence parameter, not a mosaic). */
   get inText(): boolean {
@@ -182,19 +183,20 @@ class Walker {
           this.state = State.SS2_ACCENT;
         } else {
           this.state = State.GROUND;
-          this.advance(1, 1);
+          this.display(false, false);
         }
         return;
       case State.SS2_ACCENT:
         this.state = State.GROUND;
-        this.advance(1, 1);
+        this.display(false, false);
         return;
       case State.REP:
         this.state = State.GROUND;
         if (b < 0x40) {
           this.report('bad-rep', this.sequenceStart, () => `REP ${hex(b)}: the count byte must be 40–7F; ignored`);
         } else {
-          for (let i = 0; i < b - 0x40; i++) this.advance(this.lastWidth, this.lastHeight);
+          // The copies take the current attributes (p.98): sizes, and a pending zone for a space.
+          for (let i = 0; i < b - 0x40; i++) this.display(this.lastMosaic, this.lastSpace);
         }
         return;
     }
@@ -220,18 +222,26 @@ class Walker {
   }
 
   private print(b: number, offset: number): void {
-    if (this.mosaic) {
-      if (b >= 0x40 && b <= 0x5f) this.report('g1-blank', offset, () => `G1 code ${hex(b)}`);
-      this.lastWidth = 1;
-      this.lastHeight = 1;
+    if (this.mosaic && b >= 0x40 && b <= 0x5f) this.report('g1-blank', offset, () => `G1 code ${hex(b)}`);
+    this.display(this.mosaic, b === SP);
+  }
+
+  /**
+   * A character displayed with the current attributes (also a G2 character,
+   * the SUB block and each REP copy): a text space after a zone attribute is
+   * the delimiter (p.93); text takes the current size, which the terminal
+   * refuses in row 0, for height on row 1 and for width at column 40 (p.93, p.97).
+   */
+  private display(mosaic: boolean, space: boolean): void {
+    this.lastMosaic = mosaic;
+    this.lastSpace = space;
+    if (mosaic) {
       this.advance(1, 1);
       return;
     }
-    if (b === SP && this.pending) this.pending = false; // the delimiter (p.93)
+    if (space && this.pending) this.pending = false;
     const width = this.doubleWidth && this.row !== 0 && this.column < COLUMNS ? 2 : 1;
     const height = this.doubleHeight && this.row >= 2 ? 2 : 1;
-    this.lastWidth = width;
-    this.lastHeight = height;
     this.advance(width, height);
   }
 
@@ -310,7 +320,7 @@ class Walker {
         if (!this.mosaic) this.enter(State.SS2, offset);
         return;
       case C0.SUB:
-        this.advance(1, 1);
+        this.display(this.mosaic, false);
         return;
       case C0.ESC:
         this.interrupted = State.GROUND;

@@ -108,6 +108,8 @@ describe('lint rules', () => {
     expect(findings('0C 41 1B 54 20')).toEqual([]);
     // In G1 a background applies to the next mosaic at once (p.93).
     expect(findings('0C 0E 1B 54 7F 0F')).toEqual([]);
+    // A space repeated by REP is displayed with the current attributes: the delimiter (p.98).
+    expect(findings('0C 20 1B 54 12 41 41')).toEqual([]);
   });
 
   it('ends-double-size: double size left on', () => {
@@ -178,6 +180,15 @@ describe('lint rules', () => {
     expect(findings(`0C ${'41 '.repeat(40)} 1B 4D 41 1B 4C`)).toEqual([]);
     expect(findings('0C 41 12 67 1B 4D 41 1B 4C')).toEqual([]);
     expectOnly('0C 41 12 65 1B 4D 41 1B 4C', 'size-rows-0-1', 4);
+  });
+
+  it('size-rows-0-1: G2 characters, error blocks and REP copies take the current size (p.91, p.98–99)', () => {
+    // Twenty double-width characters fill row 1, so ESC 4D comes on row 2.
+    expect(findings(`1E 1B 4E ${'19 42 65 '.repeat(20)} 1B 4D 41 1B 4C`)).toEqual([]);
+    expect(findings(`1E 1B 4E ${'19 23 '.repeat(20)} 1B 4D 41 1B 4C`)).toEqual([]);
+    expect(findings(`1E 1B 4E ${'1A '.repeat(20)} 1B 4D 41 1B 4C`)).toEqual([]);
+    // REP repeats a normal-width A in the double width now in force.
+    expect(findings('1E 41 1B 4E 12 54 1B 4D 41 1B 4C')).toEqual([]);
   });
 
   it('unknown-esc: ESC with a final that means nothing', () => {
