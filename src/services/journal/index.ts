@@ -1,7 +1,8 @@
 /**
  * JOURNAL: articles from plain text files (markup in layout.ts), listed by
  * title, read page by page with Suite and Retour. The folder is read at
- * each visit, so a new file is online as soon as it is saved.
+ * each visit, so a new file is online as soon as it is saved; an article is
+ * laid out again only when its file changed (size or modification time).
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -30,23 +31,46 @@ export interface LoadedArticle extends Article {
   pages: Line[][];
 }
 
-/** The articles of a folder, in file name order (number them: 01-…, 02-…). Unreadable files are skipped. */
-export async function loadArticles(dir: string): Promise<LoadedArticle[]> {
+/** Articles as laid out at an earlier visit, by file name, with the size and time of the file they came from. */
+export type ArticleCache = Map<string, { size: number; mtimeMs: number; article: LoadedArticle }>;
+
+/**
+ * The articles of a folder, in file name order (number them: 01-…, 02-…).
+ * Unreadable files are skipped. With a cache, a file unchanged since it was
+ * cached is not read and laid out again (at the size limit that is a good
+ * part of a second per article, on the gateway's only thread).
+ */
+export async function loadArticles(dir: string, cache: ArticleCache = new Map()): Promise<LoadedArticle[]> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.txt')).sort();
   } catch {
-    return [];
+    names = [];
   }
+  const listed = names.slice(0, JOURNAL_LIMITS.articles);
+  const kept = new Set(listed);
+  for (const name of cache.keys()) if (!kept.has(name)) cache.delete(name);
   const articles: LoadedArticle[] = [];
-  for (const name of names.slice(0, JOURNAL_LIMITS.articles)) {
+  for (const name of listed) {
     const file = join(dir, name);
     try {
-      if ((await stat(file)).size > JOURNAL_LIMITS.fileBytes) continue;
+      const { size, mtimeMs } = await stat(file);
+      if (size > JOURNAL_LIMITS.fileBytes) {
+        cache.delete(name);
+        continue;
+      }
+      const cached = cache.get(name);
+      if (cached !== undefined && cached.size === size && cached.mtimeMs === mtimeMs) {
+        articles.push(cached.article);
+        continue;
+      }
       const article = parseArticle(await readFile(file, 'utf8'));
-      articles.push({ ...article, file: name, pages: paginate(layoutLines(article)) });
+      const loaded = { ...article, file: name, pages: paginate(layoutLines(article)) };
+      cache.set(name, { size, mtimeMs, article: loaded });
+      articles.push(loaded);
     } catch {
       // A file removed or unreadable between readdir and readFile: not listed.
+      cache.delete(name);
     }
   }
   return articles;
@@ -83,13 +107,14 @@ async function read(s: Session, article: LoadedArticle): Promise<void> {
 
 export function journalService(options: JournalOptions = {}): Service {
   const dir = options.articlesDir ?? DEFAULT_ARTICLES_DIR;
+  const cache: ArticleCache = new Map();
   return defineService({
     code: 'JOURNAL',
     name: 'Le journal',
     description: "Des articles à lire page par page, dont une petite histoire du Minitel.",
     keywords: ['presse', 'actualités', 'articles', 'histoire', 'minitel'],
     async session(s) {
-      const articles = await loadArticles(dir);
+      const articles = await loadArticles(dir, cache);
       for (;;) {
         const article = await s.list(articles, {
           title: 'LE JOURNAL',

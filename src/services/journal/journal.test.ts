@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type VirtualMinitel } from '../../sdk/testing.js';
-import { journalService } from './index.js';
+import { journalService, loadArticles, type ArticleCache } from './index.js';
 
 async function allPages(m: VirtualMinitel): Promise<string> {
   let text = '';
@@ -93,5 +93,23 @@ describe('JOURNAL articles folder', () => {
     await m.type('1');
     await m.press('Envoi');
     expect(m.screenText().replace(/\s+/g, ' ')).toContain("Du texte avec ? une cloche et ?[31m de l'ANSI.");
+  });
+
+  it('lays an article out again only when its file changed since the last visit', async () => {
+    const folder = mkdtempSync(join(dir, 'cache-'));
+    const file = join(folder, '01-a.txt');
+    writeFileSync(file, '# Premier\n\nTexte.');
+    const cache: ArticleCache = new Map();
+    const [first] = await loadArticles(folder, cache);
+    const [again] = await loadArticles(folder, cache);
+    expect(again).toBe(first);
+    // Same size, new content and time: read again.
+    writeFileSync(file, '# Seconde\n\nTexte.');
+    utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const [changed] = await loadArticles(folder, cache);
+    expect(changed.title).toBe('Seconde');
+    rmSync(file);
+    expect(await loadArticles(folder, cache)).toEqual([]);
+    expect(cache.size).toBe(0);
   });
 });
