@@ -15,7 +15,7 @@ import { drawBody, layoutLines, paginate, parseArticle, type Article, type Line 
 export const DEFAULT_ARTICLES_DIR = fileURLToPath(new URL('./data/articles/', import.meta.url));
 
 export const JOURNAL_LIMITS = {
-  /** Articles listed; the oldest beyond this are left out. */
+  /** Articles listed, in file name order: the files past this one (the last by name, the newest when numbered 01-, 02-…) are left out. */
   articles: 200,
   /** An article file: far more than anyone reads on a Minitel. */
   fileBytes: 128 * 1024,
