@@ -15,7 +15,7 @@ import { drawBody, layoutLines, paginate, parseArticle, type Article, type Line 
 export const DEFAULT_ARTICLES_DIR = fileURLToPath(new URL('./data/articles/', import.meta.url));
 
 export const JOURNAL_LIMITS = {
-  /** Articles listed, in file name order: the files past this one (the last by name, the newest when numbered 01-, 02-…) are left out. */
+  /** Articles listed, in file name order; past this the oldest (the first by name: 01-, 02-…) are left out. */
   articles: 200,
   /** An article file: far more than anyone reads on a Minitel. */
   fileBytes: 128 * 1024,
@@ -47,7 +47,7 @@ export async function loadArticles(dir: string, cache: ArticleCache = new Map())
   } catch {
     names = [];
   }
-  const listed = names.slice(0, JOURNAL_LIMITS.articles);
+  const listed = names.slice(-JOURNAL_LIMITS.articles);
   const kept = new Set(listed);
   for (const name of cache.keys()) if (!kept.has(name)) cache.delete(name);
   const articles: LoadedArticle[] = [];

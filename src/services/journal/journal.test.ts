@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect, type VirtualMinitel } from '../../sdk/testing.js';
-import { journalService, loadArticles, type ArticleCache } from './index.js';
+import { journalService, loadArticles, JOURNAL_LIMITS, type ArticleCache } from './index.js';
 
 async function allPages(m: VirtualMinitel): Promise<string> {
   let text = '';
@@ -111,5 +111,15 @@ describe('JOURNAL articles folder', () => {
     rmSync(file);
     expect(await loadArticles(folder, cache)).toEqual([]);
     expect(cache.size).toBe(0);
+  });
+
+  it('past the limit, leaves out the oldest articles (the first by name), not the newest', async () => {
+    const folder = mkdtempSync(join(dir, 'many-'));
+    const count = JOURNAL_LIMITS.articles + 3;
+    for (let i = 1; i <= count; i++) writeFileSync(join(folder, `${String(i).padStart(3, '0')}.txt`), `# Article ${i}\n\nTexte.`);
+    const articles = await loadArticles(folder);
+    expect(articles).toHaveLength(JOURNAL_LIMITS.articles);
+    expect(articles[0].title).toBe('Article 4');
+    expect(articles.at(-1)?.title).toBe(`Article ${count}`);
   });
 });
