@@ -48,10 +48,19 @@ export async function convertFolder(
     .sort();
   await mkdir(output, { recursive: true });
   const results: BatchResult[] = [];
+  /** Page name → the picture it was written from: photo.png and photo.PNG would both give photo.vdt. */
+  const written = new Map<string, string>();
   for (let i = 0; i < names.length; i++) {
     const name = names[i];
     onProgress({ done: i, total: names.length, name });
-    results.push(await convertOne(join(input, name), name, output, options));
+    const earlier = written.get(pageName(name));
+    if (earlier !== undefined) {
+      results.push({ name, error: `its page ${pageName(name)} is already written from ${earlier}` });
+      continue;
+    }
+    const result = await convertOne(join(input, name), name, output, options);
+    if (result.output !== undefined) written.set(result.output, name);
+    results.push(result);
   }
   onProgress({ done: names.length, total: names.length, name: '' });
   return results;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/cli.js';
 import { fakeIo, randomBytes, tempFolder } from '../test-support/fake-io.js';
 import { Terminal } from '../videotex/terminal.js';
+import { convertPng } from './convert.js';
 import { pngBytes, solidImage } from './fixtures/images.js';
 import { testPattern } from './fixtures/pattern.js';
 
@@ -116,6 +117,17 @@ describe('teletel convert FOLDER', () => {
       'teletel: ./photo.jpeg: not a PNG image (a JPEG image; only PNG is supported: convert it to PNG first).',
       'converted 2 of 4 pictures into pages (2 failed)',
     ]);
+  });
+
+  it('does not let two pictures overwrite one page: photo.png and photo.PNG', async () => {
+    const dir = folderWith({ 'photo.PNG': PICTURE, 'photo.png': pngBytes(solidImage(8, 6, [255, 0, 0])) });
+    const io = fakeIo({ cwd: dir });
+    expect(await runCli(['convert', '.', '-o', 'pages'], io)).toBe(1);
+    expect(io.stderrText().trim().split('\n')).toEqual([
+      'teletel: ./photo.png: its page photo.vdt is already written from photo.PNG.',
+      'converted 1 of 2 pictures into pages (1 failed)',
+    ]);
+    expect(new Uint8Array(readFileSync(join(dir, 'pages', 'photo.vdt')))).toEqual(convertPng(PICTURE).bytes);
   });
 
   it('exits 0 when every picture converts, and writes into an existing folder', async () => {
