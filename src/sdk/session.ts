@@ -45,9 +45,11 @@ export interface KeyOptions {
   /**
    * Function keys the caller wants to receive even though the SDK has a
    * default for them: 'Sommaire' (default: back to the start of the
-   * handler), 'ConnexionFin' (default: end the visit), 'Repetition'
-   * (default: the gateway sends the page again), or a key given to
-   * `s.onKey` (default: its handler).
+   * handler), 'ConnexionFin' (default: end the visit; the gateway ends the
+   * visit itself and never passes this key on, so only links outside it,
+   * such as the virtual Minitel, can deliver it), 'Repetition' (default:
+   * the gateway sends the page again), or a key given to `s.onKey`
+   * (default: its handler).
    */
   handles?: readonly FunctionKeyName[];
 }
