@@ -24,6 +24,7 @@ describe('teletel convert', () => {
     expect(io.stdoutText()).toMatch(/^Usage: teletel convert PICTURE\.png/);
     expect(io.stdoutText()).toContain('JPEG and other formats are not supported');
     expect(io.stdoutText()).toContain('--region');
+    expect(io.stdoutText()).toContain('PICTURE with .png replaced by .vdt (or .vdt added)');
   });
 
   it('writes photo.vdt next to photo.png by default, a full page', async () => {

@@ -27,9 +27,10 @@ Only PNG is read (any PNG colour type; transparency is drawn over black).
 JPEG and other formats are not supported: convert them to PNG first.
 
   -o, --output OUT   where to write the page (- for standard output); default
-                     PICTURE with .png replaced by .vdt. For a folder: the
-                     output folder (created if missing), one NAME.vdt per
-                     picture found in FOLDER (not in its sub-folders)
+                     PICTURE with .png replaced by .vdt (or .vdt added). For a
+                     folder: the output folder (created if missing), one
+                     NAME.vdt per picture found in FOLDER (not in its
+                     sub-folders)
   --grey             use the 8 grey levels of a monochrome Minitel (black 0 %,
                      blue 40 %, red 50 %, magenta 60 %, green 70 %, cyan 80 %,
                      yellow 90 %, white 100 %, STUM1B p.32) instead of colours

@@ -24,6 +24,7 @@ describe('teletel render', () => {
     expect(await runCli(['help', 'render'], io)).toBe(0);
     expect(io.stdoutText()).toMatch(/^Usage: teletel render FILE/);
     expect(io.stdoutText()).toContain('--blink on|off');
+    expect(io.stdoutText()).toContain('default: FILE with .vdt replaced by .png (or .png added)');
   });
 
   it('writes page.png next to page.vdt by default, 320×250 pixels', async () => {

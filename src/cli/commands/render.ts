@@ -22,7 +22,7 @@ Decodes FILE (a .vdt page; - reads standard input) as a Minitel does and draws
 the 320×250-pixel screen, 40×25 cells of 8×10 pixels, as a PNG.
 
   -o, --output OUT  where to write the PNG (- for standard output);
-                    default: FILE with .vdt replaced by (or .png added)
+                    default: FILE with .vdt replaced by .png (or .png added)
   --grey            the grey levels of a monochrome Minitel instead of colour
   --scale N         multiply the size by N (1 to ${MAX_SCALE}; default 1)
   --border N        black border of N pixels around the picture, before
