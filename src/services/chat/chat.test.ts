@@ -126,14 +126,13 @@ describe('CHAT rooms', () => {
 });
 
 describe('CHAT when the bus fails', () => {
-  it('a login whose announcement could not be sent leaves no ghost: the pseudonym is free again', async () => {
-    chat.hub.close();
-    let failNext = true;
-    // The bus refuses the first presence announcement, as a PostgreSQL bus does while its connection is down.
-    const flaky: Bus = {
+  /** The test bus, refusing the first message that `fails` picks, as a PostgreSQL bus does while its connection is down. */
+  function failingOnce(fails: (topic: string, message: unknown) => boolean): Bus {
+    let failed = false;
+    return {
       publish: (topic, message) => {
-        if (failNext && topic === 'chat.presence' && (message as { type?: unknown }).type === 'here') {
-          failNext = false;
+        if (!failed && fails(topic, message)) {
+          failed = true;
           return Promise.reject(new StoreError('TELETEL_E_STORE_UNAVAILABLE', 'the bus lost its connection'));
         }
         return bus.publish(topic, message);
@@ -141,7 +140,11 @@ describe('CHAT when the bus fails', () => {
       subscribe: (topic, handler) => bus.subscribe(topic, handler),
       close: () => bus.close(),
     };
-    chat = chatService({ bus: flaky });
+  }
+
+  it('a login whose announcement could not be sent leaves no ghost: the pseudonym is free again', async () => {
+    chat.hub.close();
+    chat = chatService({ bus: failingOnce((topic, message) => topic === 'chat.presence' && (message as { type?: unknown }).type === 'here') });
     const first = minitel();
     await first.waitForText('Bienvenue sur la messagerie');
     await first.type('ana');
@@ -150,6 +153,23 @@ describe('CHAT when the bus fails', () => {
     const again = minitel();
     await login(again, 'ana');
     expect(chat.hub.who().map((p) => p.pseudo)).toEqual(['ana']);
+  });
+
+  it('a private message stored while the bus cannot alert the recipient is shown as sent, once', async () => {
+    chat.hub.close();
+    chat = chatService({ bus: failingOnce((topic) => topic === 'chat.user') });
+    const ana = minitel();
+    await login(ana, 'ana');
+    await ana.type('4');
+    await ana.press('Envoi');
+    await ana.waitForText('MESSAGE PRIV');
+    await ana.type('zoe');
+    await ana.press('Suite');
+    await ana.type('Bien arrivé ?');
+    await ana.press('Envoi');
+    await ana.waitForText('Message envoyé à zoe.');
+    expect(ana.active).toBe(true);
+    expect((await store.mail.list(mailbox('zoe'))).map((m) => m.body)).toEqual(['Bien arrivé ?']);
   });
 });
 

@@ -425,7 +425,11 @@ export function chatService(options: ChatOptions = {}): Service & { hub: ChatHub
     const box = mailbox(to);
     if ((await s.store.mail.count(box)).total >= CHAT_LIMITS.balMessages) return 'full';
     await s.store.mail.send({ mailbox: box, from: user.pseudo, body: fit(text, CHAT_LIMITS.privateLength) });
-    await hub.alert(to, user.pseudo);
+    // Stored, so sent: the sender must hear so, or they would send it again. The alert is only a courtesy;
+    // when the bus cannot carry it, the recipient finds the message in the BAL all the same.
+    await hub.alert(to, user.pseudo).catch((error: unknown) => {
+      s.log.warn('CHAT could not alert the recipient of a private message', { error: error instanceof Error ? error.message : String(error) });
+    });
     return 'sent';
   }
 
