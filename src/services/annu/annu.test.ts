@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, ftruncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../sdk/testing.js';
 import { sanitizeText } from '../../videotex/text.js';
@@ -25,6 +27,20 @@ describe('the directory data', () => {
 
   it('changes with the seed', () => {
     expect(directoryFile(generateDirectory(1, 50))).not.toBe(directoryFile(generateDirectory(2, 50)));
+  });
+
+  it('refuses a data file over the limit before reading it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teletel-annu-'));
+    try {
+      // A sparse file of 3 GiB: reading it whole would fail (or fill the memory) before any size check.
+      const file = join(dir, 'huge.tsv');
+      const fd = openSync(file, 'w');
+      ftruncateSync(fd, 3 * 1024 ** 3);
+      closeSync(fd);
+      await expect(Directory.load(file)).rejects.toThrow(`is over ${ANNU_LIMITS.fileBytes} bytes`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -8,7 +8,7 @@
  *
  * The data is a TSV file (generate.ts makes the shipped one).
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { defineService, fit, pad, titleBar, type Painter, type Service, type Session } from '../../sdk/index.js';
 import { normalise, words } from '../text.js';
 import { DATA_FILE, type DirectoryEntry } from './generate.js';
@@ -55,8 +55,11 @@ export class Directory {
   }
 
   static async load(file: string): Promise<Directory> {
+    const tooBig = (): RangeError => new RangeError(`${file} is over ${ANNU_LIMITS.fileBytes} bytes`);
+    // The size first: reading a file whole to find it too big is what the limit is there to prevent.
+    if ((await stat(file)).size > ANNU_LIMITS.fileBytes) throw tooBig();
     const bytes = await readFile(file);
-    if (bytes.length > ANNU_LIMITS.fileBytes) throw new RangeError(`${file} is over ${ANNU_LIMITS.fileBytes} bytes`);
+    if (bytes.length > ANNU_LIMITS.fileBytes) throw tooBig(); // it grew meanwhile
     return Directory.parse(bytes.toString('utf8'));
   }
 
