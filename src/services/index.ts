@@ -16,8 +16,8 @@ export { annuService, chatService, galerieService, guideService, journalService 
 export interface BuiltInServicesOptions {
   /**
    * Live events between sessions (CHAT). One bus per process by default;
-   * give a shared one (Redis, PostgreSQL) when several gateways serve the
-   * same users.
+   * give a shared one (PostgresBus, store/postgres-bus.ts) when several
+   * gateways serve the same users.
    */
   bus?: Bus;
   chat?: Omit<ChatOptions, 'bus'>;
