@@ -137,6 +137,9 @@ export function guidePage(services: readonly ServiceInfo[], page: number, input:
   return b.bytes();
 }
 
+/** Row 0 of a terminal refused by a limit, before its line closes or goes idle. */
+export const SERVER_FULL = 'Serveur complet, rappelez plus tard';
+
 /**
  * A message on row 0 (p.97): `US 40 41` saves the position and attributes,
  * CAN clears the rest of the row, LF returns to the saved position.

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
-import { SerialMinitel } from '../test-support/minitel.js';
+import { startTestGateway, type TestGateway, type TestGatewayOptions } from '../test-support/gateway.js';
+import { SerialMinitel, WsMinitel } from '../test-support/minitel.js';
 import { progCommand, speedOfStatus, withParity } from './serial.js';
 
 const hasSocat = spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
@@ -28,31 +28,45 @@ describe('serial line helpers', () => {
   });
 });
 
+interface SerialLine {
+  dir: string;
+  socat: ChildProcess;
+  minitel: SerialMinitel;
+  server: TestGateway;
+}
+
+/** A socat pty pair: the gateway (software parity, 8N1 + bit 7, so the Minitel checks every byte) on one end, a Minitel on the other. */
+async function serialLine(limits: TestGatewayOptions['limits'] = {}): Promise<SerialLine> {
+  const dir = mkdtempSync(join(tmpdir(), 'teletel-serial-'));
+  const gatewaySide = join(dir, 'gateway');
+  const minitelSide = join(dir, 'minitel');
+  const socat = spawn('socat', [`pty,raw,echo=0,link=${gatewaySide}`, `pty,raw,echo=0,link=${minitelSide}`], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !(existsSync(gatewaySide) && existsSync(minitelSide)); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const minitel = await SerialMinitel.open(minitelSide);
+  const server = await startTestGateway({ config: { serial: gatewaySide, serialFraming: '8n1', tcpPort: null }, limits });
+  return { dir, socat, minitel, server };
+}
+
+async function closeLine(line: SerialLine | undefined): Promise<void> {
+  await line?.server.stop();
+  line?.minitel.close();
+  line?.socat.kill();
+  if (line) rmSync(line.dir, { recursive: true, force: true });
+}
+
 describe.skipIf(!hasSocat)('a Minitel on a serial line (socat pty pair)', () => {
-  let dir: string;
-  let socat: ChildProcess;
+  let line: SerialLine;
   let minitel: SerialMinitel;
   let server: TestGateway;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'teletel-serial-'));
-    const gatewaySide = join(dir, 'gateway');
-    const minitelSide = join(dir, 'minitel');
-    socat = spawn('socat', [`pty,raw,echo=0,link=${gatewaySide}`, `pty,raw,echo=0,link=${minitelSide}`], { stdio: 'ignore' });
-    for (let i = 0; i < 100 && !(existsSync(gatewaySide) && existsSync(minitelSide)); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    minitel = await SerialMinitel.open(minitelSide);
-    // Software parity (8N1 + bit 7), so the Minitel checks every byte the gateway sends.
-    server = await startTestGateway({ config: { serial: gatewaySide, serialFraming: '8n1', tcpPort: null } });
+    line = await serialLine();
+    ({ minitel, server } = line);
   });
 
-  afterAll(async () => {
-    await server?.stop();
-    minitel?.close();
-    socat?.kill();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => closeLine(line));
 
   it('probes the speed, reads ENQROM, raises the DIN port to 9600 and shows the home page with correct parity', async () => {
     await minitel.waitFor(/Tapez le code/);
@@ -84,5 +98,27 @@ describe.skipIf(!hasSocat)('a Minitel on a serial line (socat pty pair)', () => 
     minitel.key('Sommaire');
     await expect.poll(() => server.gateway.sessionCount).toBe(1);
     await minitel.waitFor(() => /Tapez le code/.test(minitel.text) && !minitel.row(0).includes('Au revoir'));
+  });
+});
+
+describe.skipIf(!hasSocat)('a serial line under the gateway limits', () => {
+  let line: SerialLine | undefined;
+  afterAll(() => closeLine(line));
+
+  it('a key on the line starts no session past maxSessions: the Minitel is told the server is full', async () => {
+    line = await serialLine({ maxSessions: 1 });
+    const { minitel, server } = line;
+    await minitel.waitFor(/Tapez le code/);
+    minitel.key('ConnexionFin');
+    await expect.poll(() => server.gateway.sessionCount).toBe(0);
+    const other = await WsMinitel.connect(server.wsUrl());
+    try {
+      await other.waitFor(/Tapez le code/);
+      minitel.key('Sommaire');
+      await minitel.waitFor(() => minitel.row(0).startsWith('Serveur complet'));
+      expect(server.gateway.sessionCount).toBe(1);
+    } finally {
+      other.close();
+    }
   });
 });

@@ -28,6 +28,7 @@ import { SerialError } from '../errors.js';
 import type { SerialFraming } from '../config.js';
 import type { Connection, Session } from '../session.js';
 import type { SessionFactory } from './factory.js';
+import { rowZeroMessage, SERVER_FULL } from '../pages.js';
 
 /** PRO1 STATUS VITESSE (p.141). */
 export const STATUS_SPEED_REQUEST = Uint8Array.of(0x1b, 0x39, 0x74);
@@ -197,6 +198,13 @@ export class SerialTransport {
   }
 
   private startSession(): void {
+    // The gateway's limits hold for the line too: none past maxSessions, none while stopping.
+    const refusal = this.factory.admit(this.options.path);
+    if (refusal !== null) {
+      this.log.warn({ address: this.options.path, transport: 'serial', reason: refusal }, 'connection refused');
+      this.writeRaw(rowZeroMessage(SERVER_FULL));
+      return;
+    }
     const connection = new SerialConnection(this.options.path, this);
     this.connection = connection;
     this.writeRaw(LOCAL_ECHO_OFF);

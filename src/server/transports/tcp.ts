@@ -12,9 +12,10 @@ import { TelnetFilter } from './telnet.js';
 import { normaliseAddress } from './websocket.js';
 import { ListenError } from '../errors.js';
 import { CONNECTION_LIMITS, type ServerLimits } from '../limits.js';
+import { rowZeroMessage, SERVER_FULL } from '../pages.js';
 
-/** Shown to a client refused by a limit, on row 0 (US 40 41 … LF, p.97), before the socket closes. */
-const BUSY = Buffer.from('\x1f\x40\x41Serveur complet, rappelez plus tard\x18\x0a', 'latin1');
+/** Shown to a client refused by a limit, on row 0, before the socket closes. */
+const BUSY = rowZeroMessage(SERVER_FULL);
 
 export class TcpConnection implements Connection {
   readonly transport = 'tcp' as const;
