@@ -45,6 +45,7 @@ import {
   checkAccountName,
   checkLength,
   checkListOptions,
+  checkNewMail,
   checkPassword,
   checkRole,
   checkSessionRecord,
@@ -604,11 +605,7 @@ class PostgresMail implements MailStore {
   constructor(private readonly store: PostgresStore) {}
 
   async send(message: NewMailMessage): Promise<MailMessage> {
-    checkLength('mailbox', message.mailbox, 1, STORE_LIMITS.mailboxMax);
-    checkLength('sender', message.from, 1, STORE_LIMITS.senderMax);
-    const subject = message.subject ?? '';
-    checkLength('subject', subject, 0, STORE_LIMITS.subjectMax);
-    checkLength('body', message.body, 0, STORE_LIMITS.bodyMax);
+    const subject = checkNewMail(message);
     const now = Date.now();
     const result = await this.store.run((db) =>
       db.query<{ id: string }>('INSERT INTO mail (mailbox, sender, subject, body, sent_ms, read_ms) VALUES ($1, $2, $3, $4, $5, NULL) RETURNING id', [

@@ -36,6 +36,7 @@ import {
   checkAccountName,
   checkLength,
   checkListOptions,
+  checkNewMail,
   checkPassword,
   checkRole,
   checkSessionRecord,
@@ -379,11 +380,7 @@ class SqliteMail implements MailStore {
   constructor(private readonly store: SqliteStore) {}
 
   async send(message: NewMailMessage): Promise<MailMessage> {
-    checkLength('mailbox', message.mailbox, 1, STORE_LIMITS.mailboxMax);
-    checkLength('sender', message.from, 1, STORE_LIMITS.senderMax);
-    const subject = message.subject ?? '';
-    checkLength('subject', subject, 0, STORE_LIMITS.subjectMax);
-    checkLength('body', message.body, 0, STORE_LIMITS.bodyMax);
+    const subject = checkNewMail(message);
     const now = Date.now();
     const result = this.store
       .database()

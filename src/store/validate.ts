@@ -1,7 +1,7 @@
 /** Checks shared by every Store implementation, so they refuse the same inputs with the same messages. */
 import { StoreError } from './errors.js';
 import { STORE_LIMITS } from './limits.js';
-import type { AccountRole, SessionRecord } from './store.js';
+import type { AccountRole, NewMailMessage, SessionRecord } from './store.js';
 
 /** Letters, digits, '-', '_' and '.', starting with a letter or digit. */
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -72,6 +72,16 @@ export function checkSessionRecord(record: SessionRecord): void {
   if (typeof record.cost !== 'number' || !Number.isFinite(record.cost)) {
     throw new StoreError('TELETEL_E_VALUE', `cost must be a finite number, not ${String(record.cost)}`);
   }
+}
+
+/** A message about to be sent, checked; its subject ('' when none is given). */
+export function checkNewMail(message: NewMailMessage): string {
+  checkLength('mailbox', message.mailbox, 1, STORE_LIMITS.mailboxMax);
+  checkLength('sender', message.from, 1, STORE_LIMITS.senderMax);
+  const subject = message.subject ?? '';
+  checkLength('subject', subject, 0, STORE_LIMITS.subjectMax);
+  checkLength('body', message.body, 0, STORE_LIMITS.bodyMax);
+  return subject;
 }
 
 export function checkRole(role: AccountRole): void {
