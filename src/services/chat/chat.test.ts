@@ -332,6 +332,27 @@ describe('CHAT private messages and BAL', () => {
   });
 });
 
+describe('CHAT ignore lists against a full BAL', () => {
+  it('a registered user’s BAL does not take messages from someone they ignore, which they could neither see nor delete', async () => {
+    const zoe = minitel();
+    await login(zoe, 'zoe', 'secret');
+    await enterRoom(zoe);
+    await say(zoe, '/ignore ana');
+    await zoe.waitForText('* ana est ignoré');
+    await zoe.hangUp();
+    const ana = minitel();
+    await login(ana, 'ana');
+    await enterRoom(ana);
+    await say(ana, '/p zoe tu me lis ?');
+    // Ana is not told she is ignored.
+    await ana.waitForText('* Message envoyé à zoe');
+    expect(await store.mail.count(mailbox('zoe'))).toEqual({ total: 0, unread: 0 });
+    await say(ana, '/p bob et toi ?');
+    await ana.waitForText('* Message envoyé à bob');
+    expect(await store.mail.count(mailbox('bob'))).toEqual({ total: 1, unread: 1 });
+  });
+});
+
 describe('CHAT moderation', () => {
   async function three(): Promise<[VirtualMinitel, VirtualMinitel, VirtualMinitel]> {
     const sysop = minitel();

@@ -9,7 +9,9 @@
  * - Private messages go to the recipient's mailbox (BAL), stored durably
  *   before the sender is told "envoyé"; a connected recipient gets a row-0
  *   alert at once, an absent one finds them at the next visit.
- * - Ignore: lines and messages from an ignored pseudonym are not shown.
+ * - Ignore: lines and messages from an ignored pseudonym are not shown, and
+ *   the BAL of a registered user (whose ignore list is stored) does not keep
+ *   them.
  * - Moderation commands in a room: /kick, /ban, /deban, /efface.
  *
  * Every text a user typed reaches other terminals only through sanitizeText
@@ -415,13 +417,18 @@ export function chatService(options: ChatOptions = {}): Service & { hub: ChatHub
 
   /**
    * Stores the message (durably) in the recipient's BAL, then alerts them if
-   * connected; unless the sender is flooding or the BAL is full. (Two senders
+   * connected; unless the sender is flooding, ignored (not kept, though
+   * reported sent) or the BAL is full. (Two senders
    * at once may both pass the count: a BAL can go past the limit by the
    * messages in flight, never far.)
    */
   async function sendPrivate(s: ChatSession, to: string, text: string): Promise<Sent> {
     const user = s.state.user as User;
     if (flooding(s)) return 'flood';
+    // A registered recipient who ignores the sender would never see the message, nor be able to delete it to
+    // make room: it is not kept. The sender is not told (that is what ignoring means).
+    const ignoring = await s.store.keyValue(NAMESPACE).get<unknown>(`ignore:${pseudoKey(to)}`);
+    if (Array.isArray(ignoring) && ignoring.includes(pseudoKey(user.pseudo))) return 'sent';
     const box = mailbox(to);
     if ((await s.store.mail.count(box)).total >= CHAT_LIMITS.balMessages) return 'full';
     await s.store.mail.send({ mailbox: box, from: user.pseudo, body: fit(text, CHAT_LIMITS.privateLength) });
