@@ -162,6 +162,38 @@ describe('keys pressed faster than the line answers them', () => {
   });
 });
 
+describe('a service whose code throws where the gateway calls it', () => {
+  const CASSE = defineService({
+    code: 'CASSE',
+    name: 'Casse',
+    async session(s) {
+      s.signal.addEventListener('abort', () => {
+        throw new Error('cleanup bug');
+      });
+      s.signal.onabort = async () => {
+        throw new Error('async cleanup bug');
+      };
+      s.print(3, 2, 'Service CASSE');
+      await s.waitKey('Envoi');
+    },
+  });
+
+  it('an abort listener that throws is logged as the service failing; the gateway and the session go on', async () => {
+    const server = await gateway([CASSE, ECHO]);
+    const m = await tcp(server);
+    m.type('CASSE');
+    m.key('Envoi');
+    await m.waitFor(/Service CASSE/);
+    m.key('ConnexionFin');
+    await m.waitFor(/Tapez le code/);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect.poll(() => server.logs.filter((line) => line.msg === 'service abort listener threw').length).toBe(2);
+    m.type('ECHO');
+    m.key('Envoi');
+    await m.waitFor(/Service ECHO/);
+  });
+});
+
 describe('goTo', () => {
   it('GUIDE connects the user to the service on its card with Envoi; the GUIDE visit is billed and closed', async () => {
     const server = await gateway([guideService(), ECHO, PAID]);

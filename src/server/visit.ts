@@ -4,6 +4,11 @@
  * session's line and mirror. Its `closed` signal aborts when the user leaves
  * the service (Connexion/Fin) or hangs up; after that it is inert, so a
  * service finishing late cannot draw over the home page.
+ *
+ * The gateway calls service code in two places: input listeners (`deliver`)
+ * and the listeners of `closed`. A listener that throws is the service's
+ * bug and is logged; it must not reach Node, which rethrows an abort
+ * listener's error as an uncaught exception and stops the process.
  */
 import type { Terminal } from '../videotex/terminal.js';
 import { RecordingTerminal } from './recording-terminal.js';
@@ -22,6 +27,9 @@ export class Visit implements TerminalLink {
 
   constructor(private readonly session: Session) {
     this.wanted = new RecordingTerminal({ model: decoderModelOf(session.capabilities) });
+    guardListeners(this.controller.signal, (error) => {
+      session.host.log.error({ session: session.id, err: error }, 'service abort listener threw');
+    });
   }
 
   get id(): string {
@@ -102,4 +110,48 @@ export class Visit implements TerminalLink {
     this.listeners = [];
     this.controller.abort(new Error(reason));
   }
+}
+
+const ONABORT = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'onabort')!;
+
+/**
+ * Makes the listeners later given to `signal` (addEventListener, onabort)
+ * hand what they throw, or the promise they return rejects with, to `report`.
+ */
+function guardListeners(signal: AbortSignal, report: (error: unknown) => void): void {
+  const guarded = new WeakMap<EventListenerOrEventListenerObject, EventListener>();
+  const guard = (listener: EventListenerOrEventListenerObject): EventListener => {
+    let wrapper = guarded.get(listener);
+    if (wrapper === undefined) {
+      wrapper = (event) => {
+        try {
+          const result: unknown = typeof listener === 'function' ? listener.call(signal, event) : listener.handleEvent(event);
+          if (result instanceof Promise) result.catch(report);
+        } catch (error) {
+          report(error);
+        }
+      };
+      guarded.set(listener, wrapper);
+    }
+    return wrapper;
+  };
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  // (A null listener, which JavaScript callers may pass, is ignored as EventTarget ignores it.)
+  signal.addEventListener = (type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void => {
+    if (listener) add(type, guard(listener), options);
+  };
+  signal.removeEventListener = (type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void => {
+    if (listener) remove(type, guarded.get(listener) ?? listener, options);
+  };
+  let handler: AbortSignal['onabort'] = null;
+  Object.defineProperty(signal, 'onabort', {
+    get: () => handler,
+    set: (value: AbortSignal['onabort']) => {
+      handler = value;
+      ONABORT.set!.call(signal, typeof value === 'function' ? guard(value) : null);
+    },
+    enumerable: true,
+    configurable: true,
+  });
 }
