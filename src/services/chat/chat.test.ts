@@ -123,6 +123,19 @@ describe('CHAT rooms', () => {
     await other.press('Envoi');
     expect(other.rowZero()).toBe('ANA est déjà connecté');
   });
+
+  it('does not let someone register the pseudonym of a user connected without a password', async () => {
+    const ana = minitel();
+    await login(ana, 'ana');
+    const other = minitel();
+    await other.waitForText('Bienvenue');
+    await other.type('ana');
+    await other.press('Suite');
+    await other.type('volé');
+    await other.press('Envoi');
+    expect(other.rowZero()).toBe('ana est déjà connecté');
+    expect(await store.accounts.get('ana')).toBeNull();
+  });
 });
 
 describe('CHAT when the bus fails', () => {

@@ -191,6 +191,11 @@ export function chatService(options: ChatOptions = {}): Service & { hub: ChatHub
       return { pseudo: verified.name, registered: true, operator: verified.role === 'operator' };
     }
     if (password === '') return { pseudo, registered: false, operator: false };
+    // Someone uses this pseudonym without a password right now: registering it would take it, and their BAL, from them.
+    if (hub.isConnected(pseudo)) {
+      s.notify(`${pseudo} est déjà connecté`, { bell: true });
+      return null;
+    }
     try {
       const created = await s.store.accounts.create(pseudo, password);
       s.notify(`Pseudo ${created.name} enregistré`);
