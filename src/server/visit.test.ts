@@ -9,6 +9,7 @@ import { defineService } from '../sdk/define.js';
 import { guideService } from '../services/guide/index.js';
 import { startTestGateway, type TestGateway } from './test-support/gateway.js';
 import { TcpMinitel, WsMinitel, type TestMinitel } from './test-support/minitel.js';
+import { FREE, type Service } from '../sdk/service.js';
 import { ECHO, PAID } from './test-support/services.js';
 
 const servers: TestGateway[] = [];
@@ -176,6 +177,35 @@ describe('a service whose code throws where the gateway calls it', () => {
       s.print(3, 2, 'Service CASSE');
       await s.waitKey('Envoi');
     },
+  });
+
+  /** On the bare link: an input listener that returns a promise, which rejects. */
+  const ASYNC_KEYS: Service = {
+    code: 'ASYNC',
+    name: 'Async',
+    description: '',
+    tariff: FREE,
+    keywords: [],
+    async run(link) {
+      link.wanted.writeString('\x0c\x1f\x43\x42Service ASYNC');
+      link.update();
+      link.onInput(async (event) => {
+        if (event.type === 'char') throw new Error(`cannot handle ${event.char}`);
+      });
+      await new Promise((resolve) => link.closed.addEventListener('abort', resolve));
+    },
+  };
+
+  it('an input listener whose promise rejects is logged; the gateway and the session go on', async () => {
+    const server = await gateway([ASYNC_KEYS, ECHO]);
+    const m = await tcp(server);
+    m.type('ASYNC');
+    m.key('Envoi');
+    await m.waitFor(/Service ASYNC/);
+    m.type('X');
+    await expect.poll(() => server.logs.filter((line) => line.msg === 'service input listener threw').length).toBe(1);
+    m.key('ConnexionFin');
+    await m.waitFor(/Tapez le code/);
   });
 
   it('an abort listener that throws is logged as the service failing; the gateway and the session go on', async () => {

@@ -93,15 +93,20 @@ export class Visit implements TerminalLink {
     return this.active && this.session.router.goTo(this, code);
   }
 
-  /** An input event for the service; a listener that throws is the service's bug, logged. */
+  /** An input event for the service; a listener that throws (or whose promise rejects) is the service's bug, logged. */
   deliver(event: InputEvent): void {
     for (const listener of this.listeners) {
       try {
-        listener(event);
+        const result: unknown = listener(event);
+        if (result instanceof Promise) result.catch((error: unknown) => this.listenerThrew(error));
       } catch (error) {
-        this.session.host.log.error({ session: this.session.id, err: error }, 'service input listener threw');
+        this.listenerThrew(error);
       }
     }
+  }
+
+  private listenerThrew(error: unknown): void {
+    this.session.host.log.error({ session: this.session.id, err: error }, 'service input listener threw');
   }
 
   /** The visit is over: the service's `closed` aborts and the link goes inert. */
