@@ -152,7 +152,8 @@ export class ChatHub {
   readonly instance = randomUUID().replace(/-/g, '').slice(0, 12);
   private readonly lines = new Map<string, ChatLine[]>();
   private readonly presence = new Map<string, PresenceEntry>();
-  private readonly members = new Map<string, Set<ChatMember>>();
+  /** This process's users, by pseudoKey: one each, join refuses a second. */
+  private readonly members = new Map<string, ChatMember>();
   private counter = 0;
   private readonly unsubscribe: (() => void)[];
   private readonly heartbeatMs: number;
@@ -191,12 +192,7 @@ export class ChatHub {
   async join(pseudo: string, operator: boolean, listener: (event: ChatEvent) => void): Promise<ChatMember | null> {
     if (this.isConnected(pseudo) || this.members.has(pseudoKey(pseudo))) return null;
     const member = new ChatMember(this, pseudo, operator, listener);
-    let set = this.members.get(member.key);
-    if (set === undefined) {
-      set = new Set();
-      this.members.set(member.key, set);
-    }
-    set.add(member);
+    this.members.set(member.key, member);
     try {
       await this.announce(member);
     } catch (error) {
@@ -248,9 +244,8 @@ export class ChatHub {
   }
 
   async remove(member: ChatMember): Promise<void> {
-    const set = this.members.get(member.key);
-    if (set === undefined || !set.delete(member)) return;
-    if (set.size === 0) this.members.delete(member.key);
+    if (this.members.get(member.key) !== member) return;
+    this.members.delete(member.key);
     await this.bus.publish(TOPIC.presence, { type: 'gone', instance: this.instance, pseudo: member.pseudo });
   }
 
@@ -272,7 +267,7 @@ export class ChatHub {
   /** Announces every user of this hub, in messages of at most CHAT_LIMITS.beatMembers users. */
   private beat(): void {
     if (this.closed) return;
-    const all = [...this.members.values()].flatMap((set) => [...set]).map((m) => ({ pseudo: m.pseudo, room: m.room, operator: m.operator }));
+    const all = [...this.members.values()].map((m) => ({ pseudo: m.pseudo, room: m.room, operator: m.operator }));
     for (let i = 0; i < all.length; i += CHAT_LIMITS.beatMembers) {
       this.quietly(this.bus.publish(TOPIC.presence, { type: 'beat', instance: this.instance, members: all.slice(i, i + CHAT_LIMITS.beatMembers) }));
     }
@@ -320,9 +315,7 @@ export class ChatHub {
   // ---- bus ------------------------------------------------------------------------
 
   private each(filter: (member: ChatMember) => boolean, event: ChatEvent): void {
-    for (const set of this.members.values()) {
-      for (const member of set) if (filter(member)) member.listener(event);
-    }
+    for (const member of this.members.values()) if (filter(member)) member.listener(event);
   }
 
   private onRoom(message: unknown): void {
