@@ -1,6 +1,6 @@
 /** `teletel serve`, the real command: in-process for its errors, as a child process for a full run. */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -35,27 +35,9 @@ describe('teletel serve', () => {
   });
 
   it('runs the gateway, and on SIGTERM says goodbye on row 0, closes the sockets and exits 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--tcp-port', '0', '--host', '127.0.0.1', '--data', join(dataDir, 'run')], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = serveChild(['--data', join(dataDir, 'run')]);
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        let buffer = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          buffer += chunk.toString();
-          for (const line of buffer.split('\n')) {
-            if (!line.startsWith('{')) continue;
-            try {
-              const entry = JSON.parse(line) as { msg?: string; port?: number };
-              if (entry.msg === 'teletel gateway listening' && entry.port) resolve(entry.port);
-            } catch {
-              // a partial line: wait for the rest
-            }
-          }
-        });
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
+      const port = await listening(child);
       const m = await WsMinitel.connect(`ws://127.0.0.1:${port}/ws`);
       await m.waitFor(/Tapez le code du service/);
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -67,4 +49,69 @@ describe('teletel serve', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('logs a promise a service left rejected and goes on serving, where Node would stop', async () => {
+    const services = join(dataDir, 'services');
+    mkdirSync(join(services, 'fuite'), { recursive: true });
+    writeFileSync(
+      join(services, 'fuite', 'index.js'),
+      `export default {
+  code: 'FUITE', name: 'Fuite', description: '', keywords: [], tariff: { perMinute: 0, currency: 'EUR' },
+  async run(link) {
+    Promise.reject(new Error('nobody waits for me'));
+    link.wanted.writeString('\\x0c\\x1f\\x43\\x42Service FUITE');
+    link.update();
+    await new Promise((resolve) => link.closed.addEventListener('abort', resolve));
+  },
+};
+`,
+    );
+    const child = serveChild(['--data', join(dataDir, 'fuite'), '--services', services]);
+    let log = '';
+    child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
+    try {
+      const port = await listening(child);
+      const m = await WsMinitel.connect(`ws://127.0.0.1:${port}/ws`);
+      await m.waitFor(/Tapez le code du service/);
+      m.send('FUITE\x13A');
+      await m.waitFor(/Service FUITE/);
+      const other = await WsMinitel.connect(`ws://127.0.0.1:${port}/ws`);
+      await other.waitFor(/Tapez le code du service/);
+      expect(child.exitCode).toBe(null);
+      expect(m.closed).toBe(false);
+      await expect.poll(() => log).toContain('unhandled promise rejection');
+      expect(log).toContain('nobody waits for me');
+      other.close();
+      m.close();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
 });
+
+function serveChild(args: string[]): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--tcp-port', '0', '--host', '127.0.0.1', ...args], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** The HTTP port once the child logs that it listens. */
+function listening(child: ChildProcessWithoutNullStreams): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (const line of buffer.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line) as { msg?: string; port?: number };
+          if (entry.msg === 'teletel gateway listening' && entry.port) resolve(entry.port);
+        } catch {
+          // a partial line: wait for the rest
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+}

@@ -186,13 +186,22 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
           log.error({ err: error }, `--dev: cannot watch ${folders.root}; services will not reload`);
         }
       }
-      dependencies.onListening?.(gateway, address);
-      const signal = await (dependencies.stopSignal ?? signals)();
-      log.info({ signal }, 'stop requested');
-      await watcher?.close();
-      // The gateway ends the sessions (CHAT says 'gone' on the bus) and closes the store; the bus goes last.
-      await gateway.stop();
-      await storage.close();
+      // A promise a service left rejected would stop Node 20, and every session with it: it is logged instead.
+      const onRejection = (reason: unknown): void => {
+        log.error({ err: reason }, 'unhandled promise rejection (a service bug?); the gateway goes on');
+      };
+      process.on('unhandledRejection', onRejection);
+      try {
+        dependencies.onListening?.(gateway, address);
+        const signal = await (dependencies.stopSignal ?? signals)();
+        log.info({ signal }, 'stop requested');
+        await watcher?.close();
+        // The gateway ends the sessions (CHAT says 'gone' on the bus) and closes the store; the bus goes last.
+        await gateway.stop();
+        await storage.close();
+      } finally {
+        process.off('unhandledRejection', onRejection);
+      }
       return EXIT.OK;
     },
   };
