@@ -354,15 +354,6 @@ describe('VideotexBuilder: row 0, raw bytes', () => {
     expect(page().raw([0x0a]).moveTo(2, 2).toBytes()).toEqual(hex('0C 0A 1F 42 42'));
   });
 
-  it('after raw() bytes that may designate G\'0 or G\'1, text and mosaics designate the standard sets again (docs §6.3)', () => {
-    const text = decode(page().raw(hex('1B 28 20 42')).text('AB')).screen;
-    expect(text.appearance(1, 1)).toMatchObject({ set: 'G0', char: 'A' });
-    const mosaics = decode(page().moveTo(3, 3).raw(hex('1B 29 20 43')).moveTo(5, 5).mosaic(0x7f, 0x21)).screen;
-    expect(mosaics.appearance(5, 6)).toMatchObject({ set: 'G1' });
-    // Other raw bytes cost nothing more.
-    expect(page().raw([0x07]).text('A').toBytes()).toEqual(hex('0C 07 0F 1B 47 1B 49 1B 5C 1B 4C 41'));
-  });
-
   it('raw() refuses bytes that are not 7-bit: TELETEL_E_RAW_BYTE', () => {
     expect(codeOf(() => page().raw([0x80]))).toBe('TELETEL_E_RAW_BYTE');
   });

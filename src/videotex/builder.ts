@@ -23,7 +23,6 @@ import { cursorMoves, usBytes } from './cursor-moves.js';
 import {
   Care,
   DEFAULT_STATE,
-  DESIGNATION_UNKNOWN,
   advance,
   afterPrint,
   careFor,
@@ -31,7 +30,6 @@ import {
   characterLength,
   contraryState,
   contraryZone,
-  keepDesignations,
   ZONE_FIELD_BG,
   ZONE_FIELD_MASK,
   ZONE_FIELD_UNDERLINE,
@@ -39,7 +37,6 @@ import {
   printedWord,
   resetState,
   transition,
-  withDesignations,
   wrapsPastLastRow,
 } from './encode-model.js';
 import { textGlyphs, type TextEncodeOptions } from './text.js';
@@ -419,22 +416,19 @@ export class VideotexBuilder {
 
   /**
    * Bytes sent as they are (0x00–0x7F), for what the builder does not cover.
-   * Afterwards the builder assumes nothing about attributes or position, nor,
-   * when the bytes may designate G'0 or G'1 (they hold 0x28 or 0x29, as in
-   * `ESC 28 20 42`, docs §6.3), about the character sets: the next text or
-   * mosaic designates the standard set again.
+   * Afterwards the builder assumes nothing about attributes or position. A
+   * designation sent this way (`ESC 28 20 42`, `ESC 29 20 43`, docs §6.3)
+   * stays in force: text() and mosaic() then print from the downloaded sets,
+   * which is how DRCS pages are written (golden-pages.ts).
    */
   raw(bytes: ArrayLike<number>): this {
-    let designates = false;
     for (let i = 0; i < bytes.length; i++) {
       const b = bytes[i];
       if (!Number.isInteger(b) || b < 0 || b > 0x7f) {
         throw new VideotexBuilderError('TELETEL_E_RAW_BYTE', `raw(): byte ${i} is ${b}; Videotex bytes are 7-bit, 0x00–0x7F.`);
       }
       this.bytes.push(b);
-      if (b === ESC_OTHER.DESIGNATE_G0 || b === ESC_OTHER.DESIGNATE_G1) designates = true;
     }
-    if (designates) this.state = withDesignations(this.state, DESIGNATION_UNKNOWN, DESIGNATION_UNKNOWN);
     this.attributesKnown = false;
     this.positionKnown = false;
     this.cursorVisible = undefined;
@@ -556,7 +550,7 @@ export class VideotexBuilder {
         this.bytes.push(...usBytes(this.row, this.column));
         this.afterReset(this.row, this.column);
       } else {
-        this.state = keepDesignations(contraryState(word), this.state);
+        this.state = contraryState(word);
         this.attributesKnown = true;
         // The first write fixes what it sends; zone attributes stay unknown until needed.
         this.unknownZone = ZONE_FIELD_BG | ZONE_FIELD_UNDERLINE | ZONE_FIELD_MASK;

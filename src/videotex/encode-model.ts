@@ -52,11 +52,6 @@ export function withDesignations(state: number, g0: number, g1: number): number 
   return (state & ~S_DESIGNATIONS) | (g0 << S_D0_SHIFT) | (g1 << S_D1_SHIFT);
 }
 
-/** `state` with the designations of `from`. */
-export function keepDesignations(state: number, from: number): number {
-  return (state & ~S_DESIGNATIONS) | (from & S_DESIGNATIONS);
-}
-
 /** What US, RS and FF leave (p.95–96): default attributes and G0; designations stay. */
 export function resetState(state: number): number {
   return DEFAULT_STATE | (state & S_DESIGNATIONS);
