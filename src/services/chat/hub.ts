@@ -51,6 +51,13 @@ export const CHAT_LIMITS = {
   expireMs: 30_000,
   /** Users per beat message: 40 × about 60 bytes stays well under a PostgreSQL NOTIFY (8000 bytes). */
   beatMembers: 40,
+  /**
+   * Users of other instances a hub keeps in its presence list: past this, new
+   * ones are not added until some expire, so a publisher that invents
+   * pseudonyms and instances cannot grow the list (and each 'who') without
+   * end. This instance's own users are always added.
+   */
+  presenceMax: 10_000,
   /** A hub answers 'hello' at most this often, so a flood of hellos does not become a flood of beats. */
   helloAnswerMs: 1000,
 } as const;
@@ -308,6 +315,8 @@ export class ChatHub {
     const operator = m.operator === true;
     const key = pseudoKey(pseudo);
     const before = this.presence.get(key);
+    const ours = instance === this.instance && this.members.has(key);
+    if (before === undefined && !ours && this.presence.size >= CHAT_LIMITS.presenceMax) return false;
     this.presence.set(key, { pseudo, room, operator, instance, seenAt: now });
     return before === undefined || before.pseudo !== pseudo || before.room !== room || before.operator !== operator;
   }

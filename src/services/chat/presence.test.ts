@@ -128,6 +128,19 @@ describe('CHAT presence across instances', () => {
     expect(a.who('Accueil')).toHaveLength(CHAT_LIMITS.beatMembers);
   });
 
+  it('keeps at most CHAT_LIMITS.presenceMax users of other instances, however many a publisher invents, and still its own', async () => {
+    const bus = new InProcessBus();
+    const a = hub(bus, { heartbeatMs: 60_000, expireMs: 120_000 });
+    const beats = CHAT_LIMITS.presenceMax / CHAT_LIMITS.beatMembers + 5;
+    for (let i = 0; i < beats; i++) {
+      const members = Array.from({ length: CHAT_LIMITS.beatMembers }, (_, n) => ({ pseudo: `u${i}x${n}` }));
+      await bus.publish('chat.presence', { type: 'beat', instance: `fake${i}`, members });
+    }
+    expect(a.who()).toHaveLength(CHAT_LIMITS.presenceMax);
+    await a.join('ana', false, ignore);
+    expect(a.isConnected('ana')).toBe(true);
+  });
+
   it('answers a flood of hellos with at most one beat a second', async () => {
     const bus = new InProcessBus();
     const a = hub(bus, { heartbeatMs: 60_000, expireMs: 120_000 });
