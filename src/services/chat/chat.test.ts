@@ -366,6 +366,23 @@ describe('CHAT ignore lists against a full BAL', () => {
   });
 });
 
+describe('CHAT ignore list size', () => {
+  it('ignores at most CHAT_LIMITS.ignored pseudonyms, and can still stop ignoring one', async () => {
+    await store.accounts.create('zoe', 'secret');
+    const full = Array.from({ length: CHAT_LIMITS.ignored }, (_, i) => `u${i}`);
+    await store.keyValue('CHAT').set('ignore:zoe', full);
+    const zoe = minitel();
+    await login(zoe, 'zoe', 'secret');
+    await enterRoom(zoe);
+    await say(zoe, '/ignore ana');
+    await zoe.waitForText(`* Vous ignorez déjà ${CHAT_LIMITS.ignored} pseudos`);
+    expect(await store.keyValue('CHAT').get('ignore:zoe')).toEqual(full);
+    await say(zoe, '/ignore u0');
+    await zoe.waitForText("* u0 n'est plus ignoré");
+    expect(await store.keyValue('CHAT').get('ignore:zoe')).toEqual(full.slice(1));
+  });
+});
+
 describe('CHAT moderation', () => {
   async function three(): Promise<[VirtualMinitel, VirtualMinitel, VirtualMinitel]> {
     const sysop = minitel();

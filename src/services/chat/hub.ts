@@ -40,6 +40,12 @@ export const CHAT_LIMITS = {
    * someone's mailbox. Also the most the BAL screen lists.
    */
   balMessages: 200,
+  /**
+   * Pseudonyms one user may ignore. A registered user's list is stored as one
+   * key-value entry: without a bound it would grow until the store refused it
+   * (64 KiB of JSON) and the visit failed.
+   */
+  ignored: 100,
   pseudoMin: 2,
   pseudoMax: 12,
   /** Flood guard: lines and private messages per window per session. */

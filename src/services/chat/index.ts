@@ -529,6 +529,7 @@ export function chatService(options: ChatOptions = {}): Service & { hub: ChatHub
     const user = s.state.user as User;
     const key = pseudoKey(pseudo);
     const now = !s.state.ignored.has(key);
+    if (now && s.state.ignored.size >= CHAT_LIMITS.ignored) return `Vous ignorez déjà ${CHAT_LIMITS.ignored} pseudos`;
     if (now) s.state.ignored.add(key);
     else s.state.ignored.delete(key);
     if (user.registered) await s.store.keyValue(NAMESPACE).set(`ignore:${pseudoKey(user.pseudo)}`, [...s.state.ignored]);
