@@ -44,6 +44,17 @@ async function enterRoom(m: VirtualMinitel, number = 1): Promise<void> {
   await m.waitForText('SALON');
 }
 
+/** From the lobby: option 4, the recipient, the message, Envoi. */
+async function writePrivate(m: VirtualMinitel, to: string, text: string): Promise<void> {
+  await m.type('4');
+  await m.press('Envoi');
+  await m.waitForText('MESSAGE PRIV');
+  await m.type(to);
+  await m.press('Suite');
+  await m.type(text);
+  await m.press('Envoi');
+}
+
 async function say(m: VirtualMinitel, text: string): Promise<void> {
   await m.type(text);
   await m.press('Envoi');
@@ -173,13 +184,7 @@ describe('CHAT when the bus fails', () => {
     chat = chatService({ bus: failingOnce((topic) => topic === 'chat.user') });
     const ana = minitel();
     await login(ana, 'ana');
-    await ana.type('4');
-    await ana.press('Envoi');
-    await ana.waitForText('MESSAGE PRIV');
-    await ana.type('zoe');
-    await ana.press('Suite');
-    await ana.type('Bien arrivé ?');
-    await ana.press('Envoi');
+    await writePrivate(ana, 'zoe', 'Bien arrivé ?');
     await ana.waitForText('Message envoyé à zoe.');
     expect(ana.active).toBe(true);
     expect((await store.mail.list(mailbox('zoe'))).map((m) => m.body)).toEqual(['Bien arrivé ?']);
@@ -190,13 +195,7 @@ describe('CHAT private messages and BAL', () => {
   it('a private message to an absent user is found in the BAL when they connect', async () => {
     const ana = minitel();
     await login(ana, 'ana');
-    await ana.type('4');
-    await ana.press('Envoi');
-    await ana.waitForText('MESSAGE PRIV');
-    await ana.type('zoe');
-    await ana.press('Suite');
-    await ana.type('Rendez-vous demain à 8 h devant la gare.');
-    await ana.press('Envoi');
+    await writePrivate(ana, 'zoe', 'Rendez-vous demain à 8 h devant la gare.');
     await ana.waitForText('Message envoyé à zoe.');
     // Durable before "envoyé" was shown.
     expect((await store.mail.list(mailbox('zoe'))).map((m) => m.body)).toEqual(['Rendez-vous demain à 8 h devant la gare.']);
@@ -282,13 +281,7 @@ describe('CHAT private messages and BAL', () => {
     for (let i = 0; i < CHAT_LIMITS.balMessages; i++) await store.mail.send({ mailbox: mailbox('zoe'), from: 'bob', body: `n° ${i}` });
     const ana = minitel();
     await login(ana, 'ana');
-    await ana.type('4');
-    await ana.press('Envoi');
-    await ana.waitForText('MESSAGE PRIV');
-    await ana.type('zoe');
-    await ana.press('Suite');
-    await ana.type('Encore un');
-    await ana.press('Envoi');
+    await writePrivate(ana, 'zoe', 'Encore un');
     await ana.waitForText('La BAL de zoe est pleine.');
     expect(ana.screenText()).not.toContain('Message envoyé');
     await ana.press('Envoi');
@@ -312,13 +305,7 @@ describe('CHAT private messages and BAL', () => {
   it('refuses a recipient no pseudonym can be', async () => {
     const ana = minitel();
     await login(ana, 'ana');
-    await ana.type('4');
-    await ana.press('Envoi');
-    await ana.waitForText('MESSAGE PRIV');
-    await ana.type('_zoe');
-    await ana.press('Suite');
-    await ana.type('Perdu ?');
-    await ana.press('Envoi');
+    await writePrivate(ana, '_zoe', 'Perdu ?');
     expect(ana.rowZero()).toBe('Pseudo : 2 à 12 lettres ou chiffres');
     expect(ana.screenText()).not.toContain('Message envoyé');
     expect(await store.mail.count(mailbox('_zoe'))).toEqual({ total: 0, unread: 0 });
