@@ -111,6 +111,12 @@ export function encodeScreen(screen: Screen, options: EncodeOptions = {}): Uint8
  * mode, and assume insert mode is off and the standard sets are designated
  * unless the screen shows or holds downloaded characters. Either way the
  * decoder must be in its ground state (no sequence half received).
+ *
+ * The bytes are checked on a copy of the terminal. When the diff does not
+ * check out, a redraw after FF is tried; when neither makes `to` (a screen no
+ * bytes can make, such as downloaded characters for a Minitel 1B), the
+ * shorter is returned, not an error: fed to the caller's mirror, it shows
+ * what the terminal really shows, and the next diff starts from there.
  */
 export function encodeDiff(from: Screen | Terminal, to: Screen, options: EncodeOptions = {}): Uint8Array {
   const origin = originOf(from, options);
