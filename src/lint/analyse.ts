@@ -331,6 +331,9 @@ class Walker {
         return;
       case C0.SYN:
         this.report('syn', offset, () => this.synMessage(offset));
+        // Follow the page as Teletel's decoder reads it (SYN as SS2), so later findings
+        // point at the same cells the page shows.
+        if (!this.mosaic) this.enter(State.SS2, offset);
         return;
       default:
         return;
@@ -583,7 +586,8 @@ class Walker {
   private usLegacy(b: number): void {
     if (b < 0x30 || b > 0x39) return;
     const row = (this.usRow - 0x30) * 10 + b - 0x30;
-    if (row >= 1 && row <= LAST_ROW) this.moveTo(row, 1);
+    // Row 00 reaches the service row, as the decoder (and period pages) take it.
+    if (row <= LAST_ROW) this.moveTo(row, 1);
   }
 
   private moveTo(row: number, column: number): void {

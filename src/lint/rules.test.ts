@@ -210,3 +210,18 @@ describe('lint rules', () => {
     expect(findings('0C 1F 45 1B 39 7B 41 42')).toEqual([]);
   });
 });
+
+describe('lint follows the page as the decoder reads it', () => {
+  it('SYN letter pairs take one cell, as SS2 does, so later findings point at the right place', () => {
+    // SYN 42 65 is é in one cell, so 38 letters leave the cursor at (1,40), where double
+    // height is refused; read as two cells ("Be"), the letters would wrap to row 2.
+    const report = lintPage(hex(`0C 16 42 65 ${Array(38).fill('41').join(' ')} 1B 4D`));
+    expect(report.counts['size-rows-0-1']).toBe(1);
+  });
+
+  it('legacy US 30 30 goes to row 0, as period pages use it', () => {
+    // Sizes are refused in row 0, which lint reports once it knows the cursor is there.
+    const report = lintPage(hex('0C 1F 45 45 1F 30 30 1B 4F'));
+    expect(report.counts['size-rows-0-1']).toBe(1);
+  });
+});
