@@ -167,6 +167,18 @@ describe('abuse', () => {
     expect(server.logs.some((line) => line.msg.startsWith('input over the rate limit'))).toBe(true);
   });
 
+  it('a flood makes the gateway stop reading that connection for a while: the flood waits in the client socket', async () => {
+    const server = await gateway({ limits: { inputBytesPerSecond: 1000, inputBurstBytes: 4096, inputPauseMaxMs: 1000 } });
+    const m = await minitel(server, '/ECHO/ws');
+    const sent = 200 * 4000;
+    for (let i = 0; i < 200; i++) m.send('A'.repeat(4000));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const metrics = await (await fetch(server.httpUrl('/metrics'))).text();
+    const read = Number(/teletel_bytes_in_total\{transport="websocket"\} (\d+)/.exec(metrics)?.[1]);
+    // Without the pause the gateway reads (and drops) the whole flood at once.
+    expect(read).toBeLessThan(sent / 2);
+  });
+
   it('a chunk dropped by the rate limit does not make the half key before it into another key', async () => {
     const server = await gateway({ limits: { inputBurstBytes: 64, inputBytesPerSecond: 1 } });
     const m = await minitel(server);

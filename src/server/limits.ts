@@ -26,6 +26,12 @@ export interface ServerLimits {
   inputBytesPerSecond: number;
   /** Input burst per session, in bytes (token bucket size). */
   inputBurstBytes: number;
+  /**
+   * After a chunk over the input rate, the connection stops reading for the time the
+   * bucket takes to refill by half, at most this long: a flood then costs the client
+   * TCP backpressure instead of costing the gateway CPU to read and drop it.
+   */
+  inputPauseMaxMs: number;
   /** An HTTP request (and so a WebSocket upgrade) must arrive complete within this time. */
   handshakeTimeoutMs: number;
   /** Time a terminal has to answer ENQROM before it gets the Minitel 1B profile. */
@@ -69,6 +75,9 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   inputBytesPerSecond: 1000,
   // One full message of paste at once.
   inputBurstBytes: 4096,
+  // Half the default burst refills in about 2 s; a second is enough to throttle a flood
+  // and short enough that a client that only pasted too much is not left waiting.
+  inputPauseMaxMs: 1000,
   // Enough for a phone on a bad network; short enough that a slowloris holds nothing for long.
   handshakeTimeoutMs: 10_000,
   // A Minitel answers in a few ms at 1200 baud (5 bytes = 42 ms); a WebSocket
@@ -105,6 +114,7 @@ const RANGES: Readonly<Record<keyof ServerLimits, readonly [number, number]>> = 
   maxFrameBytes: [16, 16 * 1024 * 1024],
   inputBytesPerSecond: [1, 100_000_000],
   inputBurstBytes: [1, 100_000_000],
+  inputPauseMaxMs: [0, 60_000],
   handshakeTimeoutMs: [100, 600_000],
   enqromTimeoutMs: [10, 60_000],
   outputBufferBytes: [1024, 1024 * 1024 * 1024],

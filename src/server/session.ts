@@ -36,6 +36,8 @@ export interface Connection {
   close(): void;
   /** Drops the connection at once; idempotent. */
   destroy(): void;
+  /** Stops reading input for `ms` (backpressure on a flood); transports that cannot, ignore it. */
+  pauseInput?(ms: number): void;
 }
 
 /** What every session of a gateway shares. */
@@ -328,6 +330,10 @@ export class Session implements PacerSink {
       return true;
     }
     this.host.metrics.inputDropped(this.transport, n);
+    // Read nothing more until half the burst is back: the flood waits in the client's socket.
+    const refillMs = Math.ceil(((limits.inputBurstBytes / 2 - this.tokens) * 1000) / limits.inputBytesPerSecond);
+    const pauseMs = Math.min(limits.inputPauseMaxMs, Math.max(0, refillMs));
+    if (pauseMs > 0) this.connection.pauseInput?.(pauseMs);
     if (!this.droppedLogged) {
       this.droppedLogged = true;
       this.host.log.warn({ session: this.id, bytes: n }, 'input over the rate limit: dropped');

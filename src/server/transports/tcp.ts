@@ -47,6 +47,14 @@ export class TcpConnection implements Connection {
     this.socket.destroy();
   }
 
+  pauseInput(ms: number): void {
+    if (this.socket.destroyed || this.socket.isPaused()) return;
+    this.socket.pause();
+    setTimeout(() => {
+      if (!this.socket.destroyed) this.socket.resume();
+    }, ms).unref();
+  }
+
   onData(chunk: Buffer): void {
     const data = this.telnet.filter(chunk, (reply) => this.write(reply));
     this.session?.receive(data);

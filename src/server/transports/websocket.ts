@@ -124,6 +124,14 @@ export class WebSocketConnection implements Connection {
     this.socket.terminate();
   }
 
+  pauseInput(ms: number): void {
+    if (this.socket.readyState !== WebSocket.OPEN || this.socket.isPaused) return;
+    this.socket.pause();
+    setTimeout(() => {
+      if (this.socket.readyState === WebSocket.OPEN) this.socket.resume();
+    }, ms).unref();
+  }
+
   /** Called by the gateway every ping interval. */
   ping(): void {
     if (!this.alive) {
