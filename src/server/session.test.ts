@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './test-support/gateway.js';
 import { WsMinitel } from './test-support/minitel.js';
+import { FREE, type Service } from '../sdk/service.js';
 
 const servers: TestGateway[] = [];
 const clients: WsMinitel[] = [];
@@ -76,6 +77,32 @@ describe('sessions', () => {
     await m.waitFor(() => m.row(0).startsWith('Sans action, déconnexion dans'));
     expect(Date.now() - connected).toBeGreaterThanOrEqual(1400);
     expect(m.row(0)).toMatch(/dans [12] s$/);
+  });
+
+  it('keep the idle warning on row 0 while the service goes on updating its screen', async () => {
+    // A service that redraws a counter every 50 ms, as CHAT does with others' lines.
+    const ticker: Service = {
+      code: 'TICTAC',
+      name: 'Tic-tac',
+      description: 'Compte',
+      tariff: FREE,
+      keywords: [],
+      async run(link) {
+        let n = 0;
+        link.wanted.writeString('\x0c\x1f\x43\x41Service TICTAC');
+        while (!link.closed.aborted) {
+          link.wanted.writeString(`\x1f\x41\x41${String(n++).padStart(6, '0')}`);
+          link.update();
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      },
+    };
+    const server = await gateway({ services: [ticker], limits: { idleTimeoutMs: 4000, idleWarningMs: 2000 } });
+    const m = await minitel(server, '/TICTAC/ws');
+    await m.waitFor(() => m.row(0).startsWith('Sans action, déconnexion dans'));
+    const counter = m.row(1);
+    await m.waitFor(() => m.row(1) !== counter && Number(m.row(1)) > Number(counter) + 5);
+    expect(m.row(0)).toMatch(/^Sans action, déconnexion dans/);
   });
 
   it('end a session at its maximum length, whatever the activity', async () => {

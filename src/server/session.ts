@@ -227,7 +227,7 @@ export class Session implements PacerSink {
       } else if (!this.idleWarned && warning > 0 && idle >= limits.idleTimeoutMs - warning) {
         this.idleWarned = true;
         const seconds = Math.ceil((limits.idleTimeoutMs - idle) / 1000);
-        this.notify(`Sans action, déconnexion dans ${seconds} s`);
+        this.notifyOnScreen(`Sans action, déconnexion dans ${seconds} s`);
       }
     }
   }
@@ -253,6 +253,20 @@ export class Session implements PacerSink {
   /** A message on row 0, in order with the screen updates. */
   notify(text: string): void {
     this.sendCommand(rowZeroMessage(text));
+  }
+
+  /**
+   * A row-0 message that stays: written into the screen the router shows, so the
+   * next diff keeps it instead of erasing it as a difference from what is wanted.
+   */
+  private notifyOnScreen(text: string): void {
+    const wanted = this.pacer.source;
+    if (wanted === undefined) {
+      this.notify(text);
+      return;
+    }
+    wanted.write(rowZeroMessage(text));
+    this.pacer.update();
   }
 
   sendCommand(bytes: Uint8Array): void {
