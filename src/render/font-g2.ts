@@ -221,219 +221,54 @@ export interface AccentedEntry {
 }
 
 /**
- * The only accented letters the Minitel composes, all lowercase (p.90).
- * Accents sit in rows 0–1 above the x-height (rows 3–7); the accent
- * replaces the dot of i; the cedilla hangs in the descender rows.
+ * An accent's drawing: two rows, above the x-height (rows 0–1, where it also
+ * replaces the dot of i) or, for the cedilla, in the descender rows 8–9.
  */
-export const ACCENTED_FONT: readonly AccentedEntry[] = [
-  {
-    accent: ACCENT_GRAVE, letter: 0x61, name: 'à', rows: [
-      '..#.....',
-      '...#....',
-      '........',
-      '..###...',
-      '.....#..',
-      '..####..',
-      '.#...#..',
-      '..####..',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_GRAVE, letter: 0x65, name: 'è', rows: [
-      '..#.....',
-      '...#....',
-      '........',
-      '..###...',
-      '.#...#..',
-      '.#####..',
-      '.#......',
-      '..###...',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_GRAVE, letter: 0x75, name: 'ù', rows: [
-      '..#.....',
-      '...#....',
-      '........',
-      '.#...#..',
-      '.#...#..',
-      '.#...#..',
-      '.#..##..',
-      '..##.#..',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_ACUTE, letter: 0x65, name: 'é', rows: [
-      '....#...',
-      '...#....',
-      '........',
-      '..###...',
-      '.#...#..',
-      '.#####..',
-      '.#......',
-      '..###...',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_CIRCUMFLEX, letter: 0x61, name: 'â', rows: [
-      '...#....',
-      '..#.#...',
-      '........',
-      '..###...',
-      '.....#..',
-      '..####..',
-      '.#...#..',
-      '..####..',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_CIRCUMFLEX, letter: 0x65, name: 'ê', rows: [
-      '...#....',
-      '..#.#...',
-      '........',
-      '..###...',
-      '.#...#..',
-      '.#####..',
-      '.#......',
-      '..###...',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_CIRCUMFLEX, letter: 0x69, name: 'î', rows: [
-      '...#....',
-      '..#.#...',
-      '........',
-      '..##....',
-      '...#....',
-      '...#....',
-      '...#....',
-      '..###...',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_CIRCUMFLEX, letter: 0x6F, name: 'ô', rows: [
-      '...#....',
-      '..#.#...',
-      '........',
-      '..###...',
-      '.#...#..',
-      '.#...#..',
-      '.#...#..',
-      '..###...',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_CIRCUMFLEX, letter: 0x75, name: 'û', rows: [
-      '...#....',
-      '..#.#...',
-      '........',
-      '.#...#..',
-      '.#...#..',
-      '.#...#..',
-      '.#..##..',
-      '..##.#..',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_DIAERESIS, letter: 0x61, name: 'ä', rows: [
-      '........',
-      '.#...#..',
-      '........',
-      '..###...',
-      '.....#..',
-      '..####..',
-      '.#...#..',
-      '..####..',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_DIAERESIS, letter: 0x65, name: 'ë', rows: [
-      '........',
-      '.#...#..',
-      '........',
-      '..###...',
-      '.#...#..',
-      '.#####..',
-      '.#......',
-      '..###...',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_DIAERESIS, letter: 0x69, name: 'ï', rows: [
-      '........',
-      '..#.#...',
-      '........',
-      '..##....',
-      '...#....',
-      '...#....',
-      '...#....',
-      '..###...',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_DIAERESIS, letter: 0x6F, name: 'ö', rows: [
-      '........',
-      '.#...#..',
-      '........',
-      '..###...',
-      '.#...#..',
-      '.#...#..',
-      '.#...#..',
-      '..###...',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_DIAERESIS, letter: 0x75, name: 'ü', rows: [
-      '........',
-      '.#...#..',
-      '........',
-      '.#...#..',
-      '.#...#..',
-      '.#...#..',
-      '.#..##..',
-      '..##.#..',
-      '........',
-      '........',
-    ],
-  },
-  {
-    accent: ACCENT_CEDILLA, letter: 0x63, name: 'ç', rows: [
-      '........',
-      '........',
-      '........',
-      '..###...',
-      '.#......',
-      '.#......',
-      '.#...#..',
-      '..###...',
-      '...#....',
-      '..##....',
-    ],
-  },
+interface AccentMark {
+  readonly rows: readonly [string, string];
+  readonly below: boolean;
+}
+
+const ACCENT_MARKS: Readonly<Record<number, AccentMark>> = {
+  [ACCENT_GRAVE]: { rows: ['..#.....', '...#....'], below: false },
+  [ACCENT_ACUTE]: { rows: ['....#...', '...#....'], below: false },
+  [ACCENT_CIRCUMFLEX]: { rows: ['...#....', '..#.#...'], below: false },
+  [ACCENT_DIAERESIS]: { rows: ['........', '.#...#..'], below: false },
+  [ACCENT_CEDILLA]: { rows: ['...#....', '..##....'], below: true },
+};
+
+/** The narrow i takes its two dots closer together. */
+const NARROW_DIAERESIS: readonly [string, string] = ['........', '..#.#...'];
+
+/** The only accented letters the Minitel composes, all lowercase (p.90). */
+const ACCENTED_PAIRS: readonly (readonly [accent: number, letter: string, name: string])[] = [
+  [ACCENT_GRAVE, 'a', 'à'],
+  [ACCENT_GRAVE, 'e', 'è'],
+  [ACCENT_GRAVE, 'u', 'ù'],
+  [ACCENT_ACUTE, 'e', 'é'],
+  [ACCENT_CIRCUMFLEX, 'a', 'â'],
+  [ACCENT_CIRCUMFLEX, 'e', 'ê'],
+  [ACCENT_CIRCUMFLEX, 'i', 'î'],
+  [ACCENT_CIRCUMFLEX, 'o', 'ô'],
+  [ACCENT_CIRCUMFLEX, 'u', 'û'],
+  [ACCENT_DIAERESIS, 'a', 'ä'],
+  [ACCENT_DIAERESIS, 'e', 'ë'],
+  [ACCENT_DIAERESIS, 'i', 'ï'],
+  [ACCENT_DIAERESIS, 'o', 'ö'],
+  [ACCENT_DIAERESIS, 'u', 'ü'],
+  [ACCENT_CEDILLA, 'c', 'ç'],
 ];
+
+/**
+ * Each composed letter is its G0 letter with the accent drawn in, so the two
+ * can never drift apart.
+ */
+export const ACCENTED_FONT: readonly AccentedEntry[] = ACCENTED_PAIRS.map(([accent, char, name]) => {
+  const letter = char.charCodeAt(0);
+  const mark = ACCENT_MARKS[accent];
+  const marks = accent === ACCENT_DIAERESIS && char === 'i' ? NARROW_DIAERESIS : mark.rows;
+  const rows = [...G0_FONT[letter]];
+  rows.splice(mark.below ? 8 : 0, 2, ...marks);
+  return { accent, letter, name, rows };
+});
+
