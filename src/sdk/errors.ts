@@ -91,3 +91,13 @@ export function isControlSignal(error: unknown): boolean {
 export function isSessionClosed(error: unknown): error is SessionClosedError {
   return error instanceof SessionClosedError;
 }
+
+/** A file-system error's code (ENOENT, EACCES…), or its message when it has none. */
+export function codeOf(error: unknown): string {
+  return (error as { code?: unknown } | undefined)?.code?.toString() ?? messageOf(error);
+}
+
+/** The message of anything thrown. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -46,7 +46,7 @@ import { randomUUID } from 'node:crypto';
 import { FUNCTION_KEY_NAMES, type FunctionKeyName } from '../videotex/keyboard.js';
 import { stripFilePadding } from '../videotex/vdt-file.js';
 import { FREE, TARIFF_3615, type Service, type Tariff } from './service.js';
-import { ServiceFolderError, type FolderProblem } from './errors.js';
+import { ServiceFolderError, codeOf, messageOf, type FolderProblem } from './errors.js';
 import { SERVICE_CODE, checkServiceInfo, defineService } from './define.js';
 import { fieldSpecsProblem, type AllowedChars, type FieldSpec } from './form.js';
 import { PAGE_LIMITS, fillTemplate } from './pages.js';
@@ -476,12 +476,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function codeOf(error: unknown): string {
-  return (error as NodeJS.ErrnoException | undefined)?.code ?? messageOf(error);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -28,7 +28,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Logger } from 'pino';
-import { ServiceFolderError, formatProblem } from '../sdk/errors.js';
+import { ServiceFolderError, codeOf, formatProblem, messageOf } from '../sdk/errors.js';
 import { isServiceFolder, loadServiceFolder } from '../sdk/folder.js';
 import type { Service } from '../sdk/service.js';
 import { SERVICE_WATCH_LIMITS } from './limits.js';
@@ -412,12 +412,4 @@ async function isDirectory(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function codeOf(error: unknown): string {
-  return (error as NodeJS.ErrnoException | undefined)?.code ?? messageOf(error);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
