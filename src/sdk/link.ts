@@ -21,7 +21,10 @@ export interface TerminalCapabilities {
   speed: number;
   /** Downloadable characters (Minitel 2 and emulators). */
   drcs: boolean;
-  /** Mixte (80 columns) mode. */
+  /**
+   * Mixte (80 columns) mode usable. Always false for now: the gateway's mirror
+   * emulates the 40-column Videotex mode only.
+   */
   columns80: boolean;
 }
 

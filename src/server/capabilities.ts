@@ -28,19 +28,22 @@ export function topSpeedOf(model: string): number {
 
 /**
  * Capabilities for an ENQROM reply, or for no reply (null): then the terminal
- * gets the Minitel 1B profile — no DRCS, 80 columns available (Mixte, p.105) —
- * and the model 'unknown', as src/sdk/link.ts asks.
+ * gets the Minitel 1B profile — no DRCS — and the model 'unknown', as
+ * src/sdk/link.ts asks.
+ *
+ * 80 columns (Mixte, p.105) are never offered: most Minitels have them, but the
+ * session's mirror Terminal emulates the 40-column Videotex mode only, so a
+ * service that switched to Mixte would make every later diff wrong.
  */
 export function capabilitiesOf(info: EnqromInfo | null, speed: number): TerminalCapabilities {
-  if (info === null) return { model: 'unknown', speed, drcs: false, columns80: true };
+  if (info === null) return { model: 'unknown', speed, drcs: false, columns80: false };
   const model = info.model;
   return {
     model,
     speed,
     // DRCS are a Minitel 2 feature [M2]; emulators that answer ENQROM offer them too (§7.5).
     drcs: model === 'minitel2' || model === 'emulator',
-    // The first Minitel 1 had no Mixte mode; every later model has it.
-    columns80: model !== 'minitel1',
+    columns80: false,
   };
 }
 
