@@ -108,6 +108,32 @@ describe('keys and navigation', () => {
     expect(starts).toBe(2);
   });
 
+  it('Sommaire stops the intervals the handler started, so they do not pile up and draw on the summary', async () => {
+    const ticks: number[] = [];
+    const service = defineService<{ runs: number }>({
+      code: 'TICK',
+      name: 'Tick',
+      state: () => ({ runs: 0 }),
+      async session(s) {
+        const run = ++s.state.runs;
+        s.clear();
+        s.print(1, 1, `Run ${run}`);
+        s.setInterval(() => ticks.push(run), 5);
+        await s.key();
+      },
+    });
+    const m = connect(service);
+    await m.waitForText('Run 1');
+    await m.press('Sommaire');
+    await m.press('Sommaire');
+    expect(m.rowText(1)).toBe('Run 3');
+    ticks.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(new Set(ticks)).toEqual(new Set([3]));
+    await m.hangUp();
+  });
+
   it('the service may handle Sommaire itself', async () => {
     const service = defineService({
       code: 'OWN',

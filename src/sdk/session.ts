@@ -349,7 +349,11 @@ export class Session<S = Record<string, unknown>> {
     };
   }
 
-  /** Runs `callback` every `ms` until the user leaves; returns a cancel function. */
+  /**
+   * Runs `callback` every `ms` until the user leaves or goes back to the
+   * summary (Sommaire restarts the handler, which starts its own again);
+   * returns a cancel function.
+   */
   setInterval(callback: () => unknown, ms: number): () => void {
     if (this.closed) return () => {};
     const timer = setInterval(() => this.guarded(callback), ms);
@@ -384,6 +388,9 @@ export class Session<S = Record<string, unknown>> {
   /** @internal Before the handler starts again after Sommaire. */
   restart(): void {
     this.focus = null;
+    // Intervals belong to the run that started them: left going, each Sommaire would add one more.
+    for (const timer of this.intervals) clearInterval(timer);
+    this.intervals.clear();
   }
 
   /** @internal After the visit. */
