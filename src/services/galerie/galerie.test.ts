@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { connect } from '../../sdk/testing.js';
 import { Terminal } from '../../videotex/terminal.js';
-import { galerieService, pageName, transferTime } from './index.js';
+import { galerieService, listPages, pageName, transferTime } from './index.js';
 import { PAGES_DIR, generatePages } from './generate.js';
 
 describe('GALERIE pages', () => {
@@ -68,6 +68,29 @@ describe('GALERIE through a virtual Minitel', () => {
       await m.type('2');
       await m.press('Envoi');
       await m.waitForText('DEUX');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('GALERIE listing', () => {
+  it('reads a page again only when its file changed, so a visit does not read the whole folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'teletel-galerie-'));
+    try {
+      const file = join(dir, '01-essai.vdt');
+      const when = new Date('2024-01-01T00:00:00Z');
+      writeFileSync(file, Uint8Array.of(0x41, 0x42, 0xff, 0xff)); // 2 bytes sent, 2 of padding
+      utimesSync(file, when, when);
+      expect((await listPages(dir))[0].bytes).toBe(2);
+      // Same size and time: the count is reused, the new content is not read.
+      writeFileSync(file, Uint8Array.of(0x41, 0x42, 0x43, 0x44));
+      utimesSync(file, when, when);
+      expect((await listPages(dir))[0].bytes).toBe(2);
+      // A new modification time: read again.
+      const later = new Date('2024-01-02T00:00:00Z');
+      utimesSync(file, later, later);
+      expect((await listPages(dir))[0].bytes).toBe(4);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -44,6 +44,16 @@ export function transferTime(bytes: number, baud = 1200): string {
   return `${seconds.toFixed(1).replace('.', ',')} s`;
 }
 
+/** A page's counted size, kept while its file's size and modification time stay the same. */
+interface CountedPage {
+  size: number;
+  mtimeMs: number;
+  bytes: number;
+}
+
+/** Per folder, the pages listed last time: a visit reads only files that changed since. */
+const counted = new Map<string, Map<string, CountedPage>>();
+
 export async function listPages(dir: string): Promise<GaleriePage[]> {
   let files: string[];
   try {
@@ -51,18 +61,27 @@ export async function listPages(dir: string): Promise<GaleriePage[]> {
   } catch {
     return [];
   }
+  const before = counted.get(dir);
+  // Rebuilt each time from the files listed, so it never holds more than GALERIE_LIMITS.pages.
+  const now = new Map<string, CountedPage>();
   const pages: GaleriePage[] = [];
   for (const file of files.slice(0, GALERIE_LIMITS.pages)) {
     try {
       const info = await stat(join(dir, file));
       if (!info.isFile() || info.size > PAGE_LIMITS.fileBytes) continue;
-      // Padding (0xFF, a final 0x1A) is not sent: count what is.
-      const bytes = (await readPageFile(join(dir, file), dir)).length;
-      pages.push({ file, name: pageName(file), bytes });
+      let entry = before?.get(file);
+      if (entry === undefined || entry.size !== info.size || entry.mtimeMs !== info.mtimeMs) {
+        // Padding (0xFF, a final 0x1A) is not sent: count what is.
+        const bytes = (await readPageFile(join(dir, file), dir)).length;
+        entry = { size: info.size, mtimeMs: info.mtimeMs, bytes };
+      }
+      now.set(file, entry);
+      pages.push({ file, name: pageName(file), bytes: entry.bytes });
     } catch {
       // Removed or unreadable meanwhile: not listed.
     }
   }
+  counted.set(dir, now);
   return pages;
 }
 
