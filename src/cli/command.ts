@@ -65,12 +65,17 @@ export function parseCommandArgs(command: Command, argv: string[]): ParsedArgs {
   return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
 }
 
+/** An option's value as the user wrote it, for a message (a repeated flag arrives as an array). */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value) ?? typeof value;
+}
+
 /** A numeric option, validated with a message that says what to fix. */
 export function numberOption(value: unknown, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || n < min || n > max || !Number.isInteger(n)) {
-    throw new CliError(`--${name} must be a whole number from ${min} to ${max}, not '${String(value)}'.`, EXIT.USAGE, 'TELETEL_E_USAGE');
+    throw new CliError(`--${name} must be a whole number from ${min} to ${max}, not '${shown(value)}'.`, EXIT.USAGE, 'TELETEL_E_USAGE');
   }
   return n;
 }
@@ -79,7 +84,7 @@ export function numberOption(value: unknown, name: string, min: number, max: num
 export function choiceOption<T extends string>(value: unknown, name: string, choices: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
-    throw new CliError(`--${name} must be one of ${choices.join(', ')}, not '${String(value)}'.`, EXIT.USAGE, 'TELETEL_E_USAGE');
+    throw new CliError(`--${name} must be one of ${choices.join(', ')}, not '${shown(value)}'.`, EXIT.USAGE, 'TELETEL_E_USAGE');
   }
   return value as T;
 }

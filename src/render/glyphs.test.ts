@@ -122,11 +122,11 @@ describe('G0 text glyphs (STUM1B p.30, p.100)', () => {
   });
 
   it('draws 0x5F as a full-width bar on the bottom pixel row only (p.100)', () => {
-    expect(glyphToText(g0Glyph(0x5F))).toEqual([...Array(9).fill(EMPTY_ROW), FULL_ROW]);
+    expect(glyphToText(g0Glyph(0x5F))).toEqual([...Array<string>(9).fill(EMPTY_ROW), FULL_ROW]);
   });
 
   it('draws 0x7E as a full-width bar on the top pixel row only (p.100)', () => {
-    expect(glyphToText(g0Glyph(0x7E))).toEqual([FULL_ROW, ...Array(9).fill(EMPTY_ROW)]);
+    expect(glyphToText(g0Glyph(0x7E))).toEqual([FULL_ROW, ...Array<string>(9).fill(EMPTY_ROW)]);
   });
 
   it('draws 0x60 as a single full-width bar in the middle of the cell, on the row of "-" (p.100)', () => {
@@ -286,7 +286,7 @@ describe('G1 mosaics (STUM1B p.31, p.101–102)', () => {
       '####....',
       '####....',
       '####....',
-      ...Array(7).fill(EMPTY_ROW),
+      ...Array<string>(7).fill(EMPTY_ROW),
     ]);
   });
 
@@ -319,7 +319,7 @@ describe('G1 mosaics (STUM1B p.31, p.101–102)', () => {
   });
 
   it('draws 0x60 as the bottom-right sub-block only', () => {
-    expect(glyphToText(mosaicGlyph(0x60, false))).toEqual([...Array(7).fill(EMPTY_ROW), '....####', '....####', '....####']);
+    expect(glyphToText(mosaicGlyph(0x60, false))).toEqual([...Array<string>(7).fill(EMPTY_ROW), '....####', '....####', '....####']);
   });
 
   it('renders 0x40–0x5F as code + 0x20 (docs §2.2), so 0x40 == 0x60 and 0x5F is full', () => {

@@ -182,6 +182,8 @@ export class PostgresStore implements Store {
       application_name: options.applicationName ?? 'teletel',
       keepAlive: true,
       // Each new connection: our schema first, and commits that are on disk when they return.
+      // pg-pool awaits the promise onConnect returns (pg-pool/index.js); @types/pg still says void.
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises
       onConnect: async (client) => {
         await client.query("SELECT set_config('synchronous_commit', 'on', false)");
         if (schema !== undefined) await client.query("SELECT set_config('search_path', $1, false)", [client.escapeIdentifier(schema)]);

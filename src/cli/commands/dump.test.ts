@@ -6,6 +6,16 @@ import { fakeIo, randomBytes, tempFolder } from '../../test-support/fake-io.js';
 import { hex } from '../../test-support/videotex.js';
 import { runCli } from '../cli.js';
 
+/** The part of `dump --json` these tests read. */
+interface DumpedScreen {
+  rows: { cells: Record<string, unknown>[] }[];
+  globalMask: boolean;
+}
+
+function dumped(text: string): DumpedScreen {
+  return JSON.parse(text) as DumpedScreen;
+}
+
 /** A page: row 0 message, a blue zone with text, an accent, a mosaic. */
 const PAGE = hex('1F 40 41 48 49 0A 0C 1F 43 41 1B 54 20 41 42 19 42 65 0E 7F');
 
@@ -30,7 +40,7 @@ describe('teletel dump', () => {
   it('gives every cell its effective attributes with --json (zones resolved, p.93)', async () => {
     const io = fakeIo({ input: PAGE });
     expect(await runCli(['dump', '-', '--json'], io)).toBe(0);
-    const screen = JSON.parse(io.stdoutText());
+    const screen = dumped(io.stdoutText());
     const row3 = screen.rows[3];
     expect(row3.cells).toHaveLength(40);
     expect(row3.cells[0]).toMatchObject({ delimiter: true, bg: 4 });
@@ -43,7 +53,7 @@ describe('teletel dump', () => {
   it('filters DRCS as a Minitel 1B with --model minitel1b', async () => {
     const io = fakeIo({ input: hex('0C 1B 28 20 42 41') });
     expect(await runCli(['dump', '-', '--json', '--model', 'minitel1b'], io)).toBe(0);
-    expect(JSON.parse(io.stdoutText()).rows[1].cells[0].set).toBe('G0');
+    expect(dumped(io.stdoutText()).rows[1].cells[0].set).toBe('G0');
   });
 
   it('says what is wrong, without a stack trace, for a missing file or a bad option', async () => {
@@ -62,7 +72,7 @@ describe('teletel dump', () => {
     expect(await runCli(['dump', '-'], fakeIo({ input: new Uint8Array(0) }))).toBe(0);
     const io = fakeIo({ input: randomBytes(1 << 20, 7) });
     expect(await runCli(['dump', '-', '--json'], io)).toBe(0);
-    expect(JSON.parse(io.stdoutText()).rows).toHaveLength(25);
+    expect(dumped(io.stdoutText()).rows).toHaveLength(25);
   });
 });
 

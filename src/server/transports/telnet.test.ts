@@ -59,12 +59,12 @@ describe('TelnetFilter', () => {
   });
 
   it('skips subnegotiation and unescapes IAC IAC', () => {
-    const payload = new Array(40).fill(0x41);
+    const payload = new Array<number>(40).fill(0x41);
     expect(run([[0x31, IAC, SB, 24, ...payload, IAC, SE, 0x32, IAC, IAC]]).data).toEqual([0x31, 0x32, 0xff]);
   });
 
   it('gives up a subnegotiation longer than its bound and reads on (DEL then z on a 7E1 line is IAC SB)', () => {
-    const long = new Array(100).fill(0x41);
+    const long = new Array<number>(100).fill(0x41);
     const { data } = run([[IAC, SB, ...long]]);
     expect(data.length).toBe(100 - 64);
   });

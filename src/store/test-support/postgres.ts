@@ -35,7 +35,7 @@ export async function probePostgres(url = TEST_DATABASE_URL, timeoutMs = PROBE_T
       return null;
     } catch (error) {
       if (Date.now() - started >= timeoutMs) return `no answer within ${timeoutMs} ms`;
-      return messageOf(error) || String((error as { code?: unknown }).code ?? 'unknown error');
+      return messageOf(error) || codeText(error);
     }
   })();
   try {
@@ -95,4 +95,10 @@ export class TestSchemas {
       await client.end();
     }
   }
+}
+
+/** The driver's error code when it has a string one, for a skip message. */
+function codeText(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : 'unknown error';
 }
