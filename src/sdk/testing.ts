@@ -361,6 +361,9 @@ function missingStore(): Store {
     get mail() {
       return fail();
     },
+    get checkpoints() {
+      return fail();
+    },
     keyValue: fail,
     close: async () => {},
   };

@@ -27,6 +27,15 @@ export const STORE_LIMITS = {
   sessionFieldMax: 256,
   /** Bus topics ("chat.room"). */
   busTopicMax: 128,
+  /**
+   * A session checkpoint's state, as JSON: a screen mirror (1,000 cells and
+   * two DRCS tables, a few KB once encoded), an input zone, a service's own
+   * declared state and the meter fit well inside; a service that keeps more
+   * belongs in the key-value store.
+   */
+  checkpointBytesMax: 64 * 1024,
+  /** A resume token's hash: SHA-256 in hex. */
+  tokenHashLength: 64,
 } as const;
 
 /**

@@ -69,6 +69,20 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (namespace, key)
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 5,
+    name: 'checkpoints',
+    sql: `
+      CREATE TABLE checkpoints (
+        session_id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        saved_ms INTEGER NOT NULL,
+        expires_ms INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX checkpoints_by_expiry ON checkpoints (expires_ms);`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -76,4 +76,18 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (namespace, key)
       );`,
   },
+  {
+    version: 5,
+    name: 'checkpoints',
+    sql: `
+      CREATE TABLE checkpoints (
+        session_id TEXT COLLATE "C" PRIMARY KEY,
+        token_hash TEXT COLLATE "C" NOT NULL UNIQUE,
+        version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        saved_ms BIGINT NOT NULL,
+        expires_ms BIGINT NOT NULL
+      );
+      CREATE INDEX checkpoints_by_expiry ON checkpoints (expires_ms);`,
+  },
 ];

@@ -7,11 +7,13 @@ import type {
   Account,
   AccountRole,
   AccountStore,
+  CheckpointStore,
   KeyValueEntry,
   KeyValueStore,
   MailMessage,
   MailStore,
   NewMailMessage,
+  SessionCheckpoint,
   SessionLog,
   SessionRecord,
 } from './store.js';
@@ -33,6 +35,9 @@ import {
   isMessageId,
   nameKey,
   serialise,
+  checkCheckpoint,
+  checkTokenHash,
+  timeOf,
 } from './validate.js';
 
 // ---- sessions -------------------------------------------------------------------
@@ -350,5 +355,82 @@ export class PostgresKeyValue implements KeyValueStore {
       await db.query(UPSERT_KV, [this.stored, stored, JSON.stringify(next), Date.now()]);
       return next;
     });
+  }
+}
+
+// ---- checkpoints ------------------------------------------------------------------
+
+interface CheckpointRow {
+  session_id: string;
+  version: number;
+  state: string;
+  saved_ms: string;
+  expires_ms: string;
+}
+
+function toCheckpoint(row: CheckpointRow): SessionCheckpoint {
+  return {
+    sessionId: fromText(row.session_id),
+    version: row.version,
+    state: fromText(row.state),
+    savedAt: new Date(int(row.saved_ms)),
+    expiresAt: new Date(int(row.expires_ms)),
+  };
+}
+
+const CHECKPOINT_COLUMNS = 'session_id, version, state, saved_ms, expires_ms';
+
+export class PostgresCheckpoints implements CheckpointStore {
+  constructor(private readonly store: Queries) {}
+
+  async save(checkpoint: SessionCheckpoint, tokenHash: string): Promise<void> {
+    checkCheckpoint(checkpoint, tokenHash);
+    await this.store.run((db) =>
+      db.query(
+        `INSERT INTO checkpoints (session_id, token_hash, version, state, saved_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (session_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, version = EXCLUDED.version,
+           state = EXCLUDED.state, saved_ms = EXCLUDED.saved_ms, expires_ms = EXCLUDED.expires_ms`,
+        [
+          toText(checkpoint.sessionId),
+          tokenHash,
+          checkpoint.version,
+          toText(checkpoint.state),
+          checkpoint.savedAt.getTime(),
+          checkpoint.expiresAt.getTime(),
+        ],
+      ),
+    );
+  }
+
+  async claim(tokenHash: string, now?: Date): Promise<SessionCheckpoint | null> {
+    checkTokenHash(tokenHash);
+    const at = timeOf(now);
+    // One statement: of two instances claiming the same token at once, one gets the row.
+    const result = await this.store.run((db) =>
+      db.query<CheckpointRow>(`DELETE FROM checkpoints WHERE token_hash = $1 RETURNING ${CHECKPOINT_COLUMNS}`, [tokenHash]),
+    );
+    const row = result.rows[0];
+    // An expired one is deleted all the same: it can never be used again.
+    return row === undefined || int(row.expires_ms) <= at ? null : toCheckpoint(row);
+  }
+
+  async get(sessionId: string): Promise<SessionCheckpoint | null> {
+    checkLength('session id', sessionId, 1, STORE_LIMITS.sessionFieldMax);
+    const result = await this.store.run((db) =>
+      db.query<CheckpointRow>(`SELECT ${CHECKPOINT_COLUMNS} FROM checkpoints WHERE session_id = $1`, [param(sessionId)]),
+    );
+    return result.rows[0] === undefined ? null : toCheckpoint(result.rows[0]);
+  }
+
+  async delete(sessionId: string): Promise<boolean> {
+    checkLength('session id', sessionId, 1, STORE_LIMITS.sessionFieldMax);
+    const result = await this.store.run((db) => db.query('DELETE FROM checkpoints WHERE session_id = $1', [param(sessionId)]));
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async purgeExpired(now?: Date): Promise<number> {
+    const at = timeOf(now);
+    const result = await this.store.run((db) => db.query('DELETE FROM checkpoints WHERE expires_ms <= $1', [at]));
+    return result.rowCount ?? 0;
   }
 }

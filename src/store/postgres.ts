@@ -22,13 +22,13 @@
  *   (postgres-text.ts). The tables are in postgres-tables.ts.
  */
 import pg from 'pg';
-import type { AccountStore, KeyValueStore, MailStore, SessionLog, Store } from './store.js';
+import type { AccountStore, CheckpointStore, KeyValueStore, MailStore, SessionLog, Store } from './store.js';
 import { StoreError } from './errors.js';
 import { LATEST_VERSION } from './migrations.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { POSTGRES_LIMITS, STORE_LIMITS } from './limits.js';
 import { checkLength, messageOf } from './validate.js';
-import { PostgresAccounts, PostgresKeyValue, PostgresMail, PostgresSessionLog } from './postgres-tables.js';
+import { PostgresAccounts, PostgresCheckpoints, PostgresKeyValue, PostgresMail, PostgresSessionLog } from './postgres-tables.js';
 import { fromText, toText, type Queries, type Queryable } from './postgres-text.js';
 
 export interface PostgresStoreOptions {
@@ -125,6 +125,7 @@ export class PostgresStore implements Store, Queries {
   readonly sessions: SessionLog;
   readonly accounts: AccountStore;
   readonly mail: MailStore;
+  readonly checkpoints: CheckpointStore;
   /** The database, without its password, for messages. */
   readonly location: string;
   readonly schema: string | undefined;
@@ -165,6 +166,7 @@ export class PostgresStore implements Store, Queries {
     this.sessions = new PostgresSessionLog(this);
     this.accounts = new PostgresAccounts(this);
     this.mail = new PostgresMail(this);
+    this.checkpoints = new PostgresCheckpoints(this);
     this.opening = this.open();
     // Failures are reported through ready() and every call; this keeps an unobserved one from crashing the process.
     this.opening.catch(() => {});

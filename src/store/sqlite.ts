@@ -17,6 +17,7 @@ import type {
   Account,
   AccountRole,
   AccountStore,
+  CheckpointStore,
   KeyValueEntry,
   KeyValueStore,
   MailMessage,
@@ -30,6 +31,7 @@ import { StoreError } from './errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './migrations.js';
 import { STORE_LIMITS } from './limits.js';
 import { decoyHash, hashPassword, verifyPassword } from './password.js';
+import { SqliteCheckpoints } from './sqlite-checkpoints.js';
 import {
   accountExists as exists,
   accountUnknown as unknown,
@@ -120,6 +122,7 @@ export class SqliteStore implements Store {
   readonly sessions: SessionLog;
   readonly accounts: AccountStore;
   readonly mail: MailStore;
+  readonly checkpoints: CheckpointStore;
   private closed = false;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly spaces = new Map<string, KeyValueStore>();
@@ -132,6 +135,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionLog(this);
     this.accounts = new SqliteAccounts(this);
     this.mail = new SqliteMail(this);
+    this.checkpoints = new SqliteCheckpoints(this);
   }
 
   /** Schema versions applied to this database, oldest first. */

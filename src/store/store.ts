@@ -124,9 +124,50 @@ export interface KeyValueStore {
   increment(key: string, by?: number): Promise<number>;
 }
 
+/**
+ * A session's checkpoint: what a gateway needs to resume it after a dropped
+ * link or on another instance. The state is the gateway's own JSON; the
+ * store keeps it opaque, bounded (STORE_LIMITS.checkpointBytesMax) and
+ * reachable only through the hash of the resume token that goes with it.
+ */
+export interface SessionCheckpoint {
+  sessionId: string;
+  /** The version of the state's schema, so a gateway can refuse one it does not know. */
+  version: number;
+  /** The state, as JSON text. */
+  state: string;
+  savedAt: Date;
+  /** After this, the checkpoint is as good as gone: claim() does not return it. */
+  expiresAt: Date;
+}
+
+export interface CheckpointStore {
+  /**
+   * Saves the session's checkpoint, replacing the one it had: the previous
+   * token stops working at once. `tokenHash` is the hash of the token the
+   * client holds (never the token itself).
+   */
+  save(checkpoint: SessionCheckpoint, tokenHash: string): Promise<void>;
+  /**
+   * Takes the checkpoint of this token hash, deleting it in the same
+   * statement, so a token resumes a session once, even when two instances
+   * claim it at the same moment. Null when unknown, already taken, or
+   * expired at `now`.
+   */
+  claim(tokenHash: string, now?: Date): Promise<SessionCheckpoint | null>;
+  /** The session's checkpoint without taking it (for operators and tests), or null. */
+  get(sessionId: string): Promise<SessionCheckpoint | null>;
+  /** Forgets the session's checkpoint (the session ended); whether there was one. */
+  delete(sessionId: string): Promise<boolean>;
+  /** Deletes the checkpoints expired at `now`; how many. */
+  purgeExpired(now?: Date): Promise<number>;
+}
+
 export interface Store {
   /** The gateway's kiosque log. */
   readonly sessions: SessionLog;
+  /** Session checkpoints, for resuming sessions. */
+  readonly checkpoints: CheckpointStore;
   readonly accounts: AccountStore;
   readonly mail: MailStore;
   /** A key-value space; by convention services use their code ("CHAT"). */

@@ -1,7 +1,7 @@
 /** Checks shared by every Store implementation, so they refuse the same inputs with the same messages. */
 import { StoreError } from './errors.js';
 import { STORE_LIMITS } from './limits.js';
-import type { AccountRole, NewMailMessage, SessionRecord } from './store.js';
+import type { AccountRole, NewMailMessage, SessionCheckpoint, SessionRecord } from './store.js';
 
 /** Letters, digits, '-', '_' and '.', starting with a letter or digit. */
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -127,4 +127,39 @@ export function clampLimit(limit: number): number {
 
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A checkpoint and its token hash, checked before anything is written (limits.ts). */
+export function checkCheckpoint(checkpoint: SessionCheckpoint, tokenHash: string): void {
+  if (typeof checkpoint !== 'object' || checkpoint === null) throw new StoreError('TELETEL_E_VALUE', 'a checkpoint must be an object');
+  checkLength('session id', checkpoint.sessionId, 1, STORE_LIMITS.sessionFieldMax);
+  checkTokenHash(tokenHash);
+  if (!Number.isSafeInteger(checkpoint.version) || checkpoint.version < 0) {
+    throw new StoreError('TELETEL_E_VALUE', 'a checkpoint version must be a whole number from 0');
+  }
+  if (typeof checkpoint.state !== 'string') throw new StoreError('TELETEL_E_VALUE', 'a checkpoint state must be JSON text');
+  const bytes = Buffer.byteLength(checkpoint.state);
+  if (bytes > STORE_LIMITS.checkpointBytesMax) {
+    throw new StoreError('TELETEL_E_STORE_LIMIT', `the checkpoint is ${bytes} bytes; the limit is ${STORE_LIMITS.checkpointBytesMax}`);
+  }
+  for (const [what, date] of [
+    ['savedAt', checkpoint.savedAt],
+    ['expiresAt', checkpoint.expiresAt],
+  ] as const) {
+    if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new StoreError('TELETEL_E_VALUE', `${what} must be a valid Date`);
+  }
+}
+
+/** A token hash as the gateway makes them: SHA-256 in lowercase hex. */
+export function checkTokenHash(tokenHash: unknown): asserts tokenHash is string {
+  if (typeof tokenHash !== 'string' || tokenHash.length !== STORE_LIMITS.tokenHashLength || !/^[0-9a-f]+$/.test(tokenHash)) {
+    throw new StoreError('TELETEL_E_VALUE', `a token hash is ${STORE_LIMITS.tokenHashLength} lowercase hex digits`);
+  }
+}
+
+/** A time given to claim/purge: now when omitted. */
+export function timeOf(now: Date | undefined): number {
+  const ms = (now ?? new Date()).getTime();
+  if (Number.isNaN(ms)) throw new StoreError('TELETEL_E_VALUE', 'now must be a valid Date');
+  return ms;
 }

@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStoreError } from '../errors.js';
 import { STORE_LIMITS } from '../limits.js';
 import { LATEST_VERSION } from '../migrations.js';
-import type { Store } from '../store.js';
+import type { SessionCheckpoint, Store } from '../store.js';
 
 /** One place a store lives: a SQLite file, or a PostgreSQL schema. */
 export interface Location {
@@ -333,6 +333,77 @@ export function describeStoreContract(make: () => Backend): void {
         await rejectsWith(store.sessions.record(bad), 'TELETEL_E_VALUE');
       }
       expect(await store.sessions.recent(10)).toEqual([]);
+    });
+  });
+
+  describe('checkpoints', () => {
+    const hash = (digit: string): string => digit.repeat(64);
+    const checkpoint = (sessionId: string, state: string, expiresAt = new Date(Date.now() + 60_000)): SessionCheckpoint => ({
+      sessionId,
+      version: 1,
+      state,
+      savedAt: new Date(),
+      expiresAt,
+    });
+
+    it('gives a checkpoint back once for its token, then never again', async () => {
+      await store.checkpoints.save(checkpoint('s-1', '{"screen":"AQID\\u0000"}'), hash('a'));
+      const claimed = await store.checkpoints.claim(hash('a'));
+      expect(claimed).toMatchObject({ sessionId: 's-1', version: 1, state: '{"screen":"AQID\\u0000"}' });
+      expect(claimed?.expiresAt).toBeInstanceOf(Date);
+      expect(await store.checkpoints.claim(hash('a'))).toBeNull();
+      expect(await store.checkpoints.get('s-1')).toBeNull();
+    });
+
+    it('a newer save replaces the state and makes the older token useless', async () => {
+      await store.checkpoints.save(checkpoint('s-1', '"first"'), hash('a'));
+      await store.checkpoints.save(checkpoint('s-1', '"second"'), hash('b'));
+      expect(await store.checkpoints.claim(hash('a'))).toBeNull();
+      expect((await store.checkpoints.claim(hash('b')))?.state).toBe('"second"');
+    });
+
+    it('an expired checkpoint is not resumed, and is gone after the attempt', async () => {
+      const expiresAt = new Date(Date.now() + 1000);
+      await store.checkpoints.save(checkpoint('s-1', '{}', expiresAt), hash('a'));
+      expect(await store.checkpoints.claim(hash('a'), new Date(expiresAt.getTime() + 1))).toBeNull();
+      expect(await store.checkpoints.get('s-1')).toBeNull();
+    });
+
+    it('purges expired checkpoints and keeps the others', async () => {
+      const soon = new Date(Date.now() + 1000);
+      await store.checkpoints.save(checkpoint('old', '{}', soon), hash('a'));
+      await store.checkpoints.save(checkpoint('new', '{}'), hash('b'));
+      expect(await store.checkpoints.purgeExpired(new Date(soon.getTime() + 1))).toBe(1);
+      expect(await store.checkpoints.get('old')).toBeNull();
+      expect((await store.checkpoints.get('new'))?.sessionId).toBe('new');
+    });
+
+    it('delete forgets a session ended normally', async () => {
+      await store.checkpoints.save(checkpoint('s-1', '{}'), hash('a'));
+      expect(await store.checkpoints.delete('s-1')).toBe(true);
+      expect(await store.checkpoints.delete('s-1')).toBe(false);
+      expect(await store.checkpoints.claim(hash('a'))).toBeNull();
+    });
+
+    it('two claims of one token at once: exactly one gets the session', async () => {
+      await store.checkpoints.save(checkpoint('s-1', '{}'), hash('c'));
+      const results = await Promise.all([store.checkpoints.claim(hash('c')), store.checkpoints.claim(hash('c'))]);
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+    });
+
+    it('refuses an oversized state, a malformed token hash and a bad version before writing', async () => {
+      await rejectsWith(store.checkpoints.save(checkpoint('s-1', 'x'.repeat(STORE_LIMITS.checkpointBytesMax + 1)), hash('a')), 'TELETEL_E_STORE_LIMIT');
+      await rejectsWith(store.checkpoints.save(checkpoint('s-1', '{}'), 'not-a-hash'), 'TELETEL_E_VALUE');
+      await rejectsWith(store.checkpoints.save({ ...checkpoint('s-1', '{}'), version: -1 }, hash('a')), 'TELETEL_E_VALUE');
+      await rejectsWith(store.checkpoints.claim('A'.repeat(64)), 'TELETEL_E_VALUE');
+      expect(await store.checkpoints.get('s-1')).toBeNull();
+    });
+
+    it('survives a reopen (another instance resumes from the same database)', async () => {
+      await store.checkpoints.save(checkpoint('s-1', '{"row":3}'), hash('d'));
+      await store.close();
+      store = await location.open();
+      expect((await store.checkpoints.claim(hash('d')))?.state).toBe('{"row":3}');
     });
   });
 

@@ -1,0 +1,78 @@
+/**
+ * Session checkpoints on SQLite (the CheckpointStore of store.ts). A claim is
+ * one `DELETE … RETURNING`, so two processes sharing the file cannot both
+ * take the same token's checkpoint.
+ */
+import type Database from 'better-sqlite3';
+import type { CheckpointStore, SessionCheckpoint } from './store.js';
+import { checkCheckpoint, checkLength, checkTokenHash, timeOf } from './validate.js';
+import { STORE_LIMITS } from './limits.js';
+
+/** What the table needs of SqliteStore: its connection, or the error that it is closed. */
+export interface SqliteConnection {
+  database(): Database.Database;
+}
+
+interface CheckpointRow {
+  session_id: string;
+  version: number;
+  state: string;
+  saved_ms: number;
+  expires_ms: number;
+}
+
+function toCheckpoint(row: CheckpointRow): SessionCheckpoint {
+  return {
+    sessionId: row.session_id,
+    version: row.version,
+    state: row.state,
+    savedAt: new Date(row.saved_ms),
+    expiresAt: new Date(row.expires_ms),
+  };
+}
+
+export class SqliteCheckpoints implements CheckpointStore {
+  constructor(private readonly store: SqliteConnection) {}
+
+  async save(checkpoint: SessionCheckpoint, tokenHash: string): Promise<void> {
+    checkCheckpoint(checkpoint, tokenHash);
+    this.store
+      .database()
+      .prepare(
+        `INSERT INTO checkpoints (session_id, token_hash, version, state, saved_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (session_id) DO UPDATE SET token_hash = excluded.token_hash, version = excluded.version,
+           state = excluded.state, saved_ms = excluded.saved_ms, expires_ms = excluded.expires_ms`,
+      )
+      .run(checkpoint.sessionId, tokenHash, checkpoint.version, checkpoint.state, checkpoint.savedAt.getTime(), checkpoint.expiresAt.getTime());
+  }
+
+  async claim(tokenHash: string, now?: Date): Promise<SessionCheckpoint | null> {
+    checkTokenHash(tokenHash);
+    const at = timeOf(now);
+    const row = this.store
+      .database()
+      .prepare('DELETE FROM checkpoints WHERE token_hash = ? RETURNING session_id, version, state, saved_ms, expires_ms')
+      .get(tokenHash) as CheckpointRow | undefined;
+    // An expired one is deleted all the same: it can never be used again.
+    return row === undefined || row.expires_ms <= at ? null : toCheckpoint(row);
+  }
+
+  async get(sessionId: string): Promise<SessionCheckpoint | null> {
+    checkLength('session id', sessionId, 1, STORE_LIMITS.sessionFieldMax);
+    const row = this.store
+      .database()
+      .prepare('SELECT session_id, version, state, saved_ms, expires_ms FROM checkpoints WHERE session_id = ?')
+      .get(sessionId) as CheckpointRow | undefined;
+    return row === undefined ? null : toCheckpoint(row);
+  }
+
+  async delete(sessionId: string): Promise<boolean> {
+    checkLength('session id', sessionId, 1, STORE_LIMITS.sessionFieldMax);
+    return this.store.database().prepare('DELETE FROM checkpoints WHERE session_id = ?').run(sessionId).changes > 0;
+  }
+
+  async purgeExpired(now?: Date): Promise<number> {
+    const at = timeOf(now);
+    return this.store.database().prepare('DELETE FROM checkpoints WHERE expires_ms <= ?').run(at).changes;
+  }
+}
