@@ -196,3 +196,17 @@ export const SERVICE_WATCH_LIMITS = {
   /** Folders watched inside one service folder: each costs an inotify watch, and Linux allows a user 8192 by default on older kernels. */
   directories: 256,
 } as const;
+
+/**
+ * Session checkpoints and resume tokens (checkpoints.ts, resume-token.ts):
+ * a session that lost its link may be resumed, on this instance or another
+ * one sharing the database, for this long after its last checkpoint.
+ */
+export const RESUME_LIMITS = {
+  /** A checkpoint outlives its session's link this long: a WiFi bridge that drops and reconnects, a deploy. */
+  checkpointTtlMs: 5 * 60_000,
+  /** A token's random part, in bytes: 256 bits, so guessing one is hopeless. */
+  tokenRandomBytes: 32,
+  /** The longest token text accepted from a client; a longer one is refused before it is hashed. */
+  tokenMaxLength: 320,
+} as const;
