@@ -18,4 +18,5 @@ export * from './text.js';
 export { encodeScreen, encodeDiff } from './encode.js';
 export type { EncodeOptions } from './encode.js';
 export { stripFilePadding } from './vdt-file.js';
+export { snapshotScreen, restoreScreen, ScreenSnapshotError, type ScreenSnapshot } from './screen-snapshot.js';
 export { LIMITS } from './limits.js';
