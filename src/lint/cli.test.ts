@@ -48,13 +48,13 @@ describe('teletel lint', () => {
     const dir = folderWith({ 'e.vdt': ERRS, 'w.vdt': WARNS });
     const one = fakeIo({ cwd: dir });
     expect(await runCli(['lint', 'e.vdt', '--json'], one)).toBe(1);
-    const report = JSON.parse(one.stdoutText());
+    const report = JSON.parse(one.stdoutText()) as { seconds: Record<string, number>; findings: unknown[] };
     expect(report).toMatchObject({ file: 'e.vdt', bytes: 4, errors: 2, warnings: 0, counts: { 'latin1-accent': 1, 'trailing-ff': 1 } });
     expect(report.seconds['1200']).toBe(40 / 1200);
     expect(report.findings[0]).toMatchObject({ offset: 2, rule: 'latin1-accent', severity: 'error', reference: 'p.88–90, docs §11' });
     const all = fakeIo({ cwd: dir });
     expect(await runCli(['lint', '.', '--json'], all)).toBe(1);
-    expect(JSON.parse(all.stdoutText()).map((r: { file: string }) => r.file)).toEqual(['e.vdt', 'w.vdt']);
+    expect((JSON.parse(all.stdoutText()) as { file: string }[]).map((r) => r.file)).toEqual(['e.vdt', 'w.vdt']);
   });
 
   it('reads standard input with -', async () => {

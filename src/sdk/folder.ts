@@ -124,7 +124,7 @@ function importFresh(path: string): Promise<unknown> {
 async function importService(dir: string, path: string, importModule: (path: string) => Promise<unknown>): Promise<Service> {
   let module: { default?: unknown };
   try {
-    module = ((await importModule(path)) ?? {}) as { default?: unknown };
+    module = (await importModule(path)) ?? {};
   } catch (error) {
     const hint = path.endsWith('.ts') && /Unknown file extension/.test(String(error)) ? ' (run with tsx, or compile it to index.js)' : '';
     throw new ServiceFolderError(dir, [{ file: path, message: `cannot be loaded: ${messageOf(error)}${hint}` }]);
@@ -179,7 +179,7 @@ export async function readServiceJson(dir: string): Promise<PagesServiceDefiniti
 
   const code = json.code;
   if (typeof code !== 'string' || !SERVICE_CODE.test(code)) {
-    at('code', `bad code ${code === undefined ? '(missing)' : `'${String(code)}'`}: use 1 to 16 capital letters or digits (the word typed after 3615)`);
+    at('code', `bad code ${code === undefined ? '(missing)' : typeof code === 'string' ? `'${code}'` : JSON.stringify(code)}: use 1 to 16 capital letters or digits (the word typed after 3615)`);
   }
   const name = json.name;
   if (typeof name !== 'string' || name.trim() === '' || name.length > 40) at('name', 'the name must be text of 1 to 40 characters');
@@ -206,7 +206,7 @@ export async function readServiceJson(dir: string): Promise<PagesServiceDefiniti
   const pageNames = isObject(json.pages) ? Object.keys(json.pages) : [];
   const start = json.start ?? pageNames[0];
   if (json.start !== undefined && (typeof json.start !== 'string' || !pageNames.includes(json.start))) {
-    at('start', `unknown page '${String(json.start)}' for start (pages: ${pageNames.join(', ') || 'none'})`);
+    at('start', `unknown page ${typeof json.start === 'string' ? `'${json.start}'` : JSON.stringify(json.start)} for start (pages: ${pageNames.join(', ') || 'none'})`);
   }
   for (const link of links) {
     if (!pageNames.includes(link.target)) at(link.path, `unknown page '${link.target}' (pages: ${pageNames.join(', ')})`);

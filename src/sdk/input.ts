@@ -78,7 +78,7 @@ export class InputQueue {
   next(): Promise<Key> {
     if (this.link.closed.aborted) return Promise.reject(new SessionClosedError(this.link.closed.reason));
     if (this.interruption !== undefined) {
-      const error = this.interruption;
+      const error: unknown = this.interruption;
       this.interruption = undefined;
       return Promise.reject(error);
     }

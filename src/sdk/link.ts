@@ -45,8 +45,11 @@ export interface TerminalLink {
   sendCommand(bytes: Uint8Array): void;
   /** Resolves once everything queued so far has been written to the line. */
   drained(): Promise<void>;
-  /** Every input event (keys, status codes, protocol replies), in order. Returns an unsubscribe function. */
-  onInput(listener: (event: InputEvent) => void): () => void;
+  /**
+   * Every input event (keys, status codes, protocol replies), in order. Returns an unsubscribe function.
+   * A listener that throws or returns a rejected promise is logged; the others still get the event.
+   */
+  onInput(listener: (event: InputEvent) => void | Promise<void>): () => void;
   /** Aborted when the connection ends, for whatever reason. */
   readonly closed: AbortSignal;
   /** Ends the connection (the user's terminal shows the reason on row 0 when possible). */

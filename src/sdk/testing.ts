@@ -72,7 +72,8 @@ export class VirtualMinitel {
 
   private readonly wanted = new Terminal();
   private readonly parser = new KeyParser();
-  private readonly listeners = new Set<(event: InputEvent) => void>();
+  private readonly listeners = new Set<(event: InputEvent) => void | Promise<void>>();
+  private log: ServiceLogger | undefined;
   private readonly controller = new AbortController();
   private readonly updateWaiters = new Set<() => void>();
   private idleWaiters: (() => void)[] = [];
@@ -127,9 +128,20 @@ export class VirtualMinitel {
     });
   }
 
+  /** Gives an event to every input listener; a promise one returns that rejects is logged, as the gateway does. */
+  private notify(event: InputEvent): void {
+    for (const listener of [...this.listeners]) {
+      const result = listener(event);
+      if (result instanceof Promise) {
+        result.catch((error: unknown) => this.log?.error('service input listener threw', { error: error instanceof Error ? error.message : String(error) }));
+      }
+    }
+  }
+
   /** Starts `service` on this Minitel (what `connect` does). */
   run(service: Service, context: ServiceContext): this {
     this.running = true;
+    this.log = context.log;
     this.done = service.run(this.link, context).then(
       () => {
         this.running = false;
@@ -203,7 +215,7 @@ export class VirtualMinitel {
   /** Delivers input events as they are, bypassing the byte parser (a buggy or hostile gateway). */
   async sendEvents(...events: InputEvent[]): Promise<void> {
     await this.settleAfter(() => {
-      for (const event of events) for (const listener of [...this.listeners]) listener(event);
+      for (const event of events) this.notify(event);
       return events.length;
     });
   }
@@ -259,7 +271,7 @@ export class VirtualMinitel {
     let keys = 0;
     for (const event of events) {
       if (event.type !== 'status' && event.type !== 'reply') keys++;
-      for (const listener of [...this.listeners]) listener(event);
+      this.notify(event);
     }
     return keys;
   }

@@ -76,7 +76,7 @@ export class KiosqueMeter {
     if (visit === undefined) return undefined;
     this.visit = undefined;
     const cost = costOf(visit.tariff, now - visit.start);
-    const spent = (this.spent ??= new Map());
+    const spent = (this.spent ??= new Map<string, number>());
     spent.set(visit.tariff.currency, round(cost + (spent.get(visit.tariff.currency) ?? 0)));
     this.visits++;
     return {

@@ -50,10 +50,10 @@ function loadTsx(): Promise<TsxApi> {
 export function serviceModuleImporter(options: ImporterOptions): ModuleImporter {
   return async (path) => {
     const url = pathToFileURL(path).href;
-    if (!options.fresh && !path.endsWith('.ts')) return import(url);
+    if (!options.fresh && !path.endsWith('.ts')) return (await import(url)) as unknown;
     const { register } = await loadTsx();
     // Not unregistered: a service may import more of its files later, lazily, in the same namespace.
     const scope = register({ namespace: randomUUID() });
-    return scope.import(url, import.meta.url);
+    return (await scope.import(url, import.meta.url)) as unknown;
   };
 }

@@ -18,7 +18,7 @@ import type { TerminalCapabilities, TerminalLink } from '../sdk/link.js';
 import { decoderModelOf } from './capabilities.js';
 import type { Session } from './session.js';
 
-type Listener = (event: InputEvent) => void;
+type Listener = (event: InputEvent) => void | Promise<void>;
 
 export class Visit implements TerminalLink {
   readonly wanted: Terminal;

@@ -51,7 +51,7 @@ describe.skipIf(!available)('<minitel-terminal> in Chromium', () => {
       (socket, path) => {
         const session: Session = { socket, path, received: [], frames: [] };
         socket.on('message', (data, isBinary) => {
-          const frame = latin1(data as Buffer, isBinary);
+          const frame = latin1(data, isBinary);
           session.frames.push(frame);
           session.received.push(...frame.bytes);
         });

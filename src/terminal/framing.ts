@@ -34,7 +34,7 @@ export function textOfBytes(bytes: ArrayLike<number>): string {
   const CHUNK = 8192;
   for (let i = 0; i < bytes.length; i += CHUNK) {
     const end = Math.min(bytes.length, i + CHUNK);
-    const part: number[] = new Array(end - i);
+    const part = new Array<number>(end - i);
     for (let j = i; j < end; j++) part[j - i] = bytes[j] & 0xff;
     text += String.fromCharCode(...part);
   }

@@ -44,7 +44,7 @@ export function mosaicCode(pattern: MosaicPattern): number {
   }
   let code = 0x20; // bit 5 is always set in a mosaic code (p.101)
   for (let y = 0; y < 3; y++) {
-    for (let x = 0; x < 2; x++) if (pattern[y][x]) code |= MOSAIC_BITS[y][x];
+    for (let x = 0; x < 2; x++) if ((pattern[y] as readonly Bit[])[x]) code |= MOSAIC_BITS[y][x];
   }
   return code;
 }

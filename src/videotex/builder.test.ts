@@ -369,7 +369,7 @@ describe('VideotexBuilder: properties', () => {
     fc.boolean().map((on): Step => (b) => void b.inverse(on)),
     fc.boolean().map((on): Step => (b) => void b.underline(on)),
     fc.boolean().map((on): Step => (b) => void b.separated(on)),
-    fc.constantFrom('normal', 'doubleHeight', 'doubleWidth', 'doubleSize').map((s): Step => (b) => void b.size(s as 'normal')),
+    fc.constantFrom('normal', 'doubleHeight', 'doubleWidth', 'doubleSize').map((s): Step => (b) => void b.size(s)),
     fc.string({ maxLength: 12 }).map((t): Step => (b) => void b.text(t)),
     fc.array(fc.integer({ min: 0x20, max: 0x7f }), { maxLength: 6 }).map((m): Step => (b) => void b.mosaic(...m)),
     fc.string({ maxLength: 10 }).map((t): Step => (b) => void b.row0(t)),

@@ -78,10 +78,10 @@ export function cellCode(cell: number): number {
   return cell & CODE_MASK;
 }
 export function cellSet(cell: number): CharSet {
-  return ((cell & SET_MASK) >>> SET_SHIFT) as CharSet;
+  return (cell & SET_MASK) >>> SET_SHIFT;
 }
 export function cellAccent(cell: number): Accent {
-  return ((cell & ACCENT_MASK) >>> ACCENT_SHIFT) as Accent;
+  return (cell & ACCENT_MASK) >>> ACCENT_SHIFT;
 }
 export function cellFg(cell: number): number {
   return (cell & FG_MASK) >>> FG_SHIFT;

@@ -56,7 +56,7 @@ export class Encoder extends RowWriter {
   // ---- DRCS (docs §6.3) ----------------------------------------------------------------
 
   private downloadShapes(): void {
-    const wanted: [Map<number, Uint8Array>, Map<number, Uint8Array>] = [new Map(), new Map()];
+    const wanted: [Map<number, Uint8Array>, Map<number, Uint8Array>] = [new Map<number, Uint8Array>(), new Map<number, Uint8Array>()];
     for (const cell of this.target.cells) {
       if (!isDrcsCell(cell)) continue;
       const set = cellSet(cell) === CharSet.DRCS0 ? 0 : 1;

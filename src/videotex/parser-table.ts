@@ -73,10 +73,10 @@ function entry(action: Action, next: State): number {
 }
 
 export function actionOf(transition: number): Action {
-  return (transition & 0xff) as Action;
+  return transition & 0xff;
 }
 export function nextStateOf(transition: number): State {
-  return (transition >>> ACTION_BITS) as State;
+  return transition >>> ACTION_BITS;
 }
 
 function build(): Uint16Array {
@@ -84,7 +84,7 @@ function build(): Uint16Array {
   const set = (state: State, from: number, to: number, action: Action, next: State): void => {
     for (let b = from; b <= to; b++) table[(state << STATE_SHIFT) | b] = entry(action, next);
   };
-  for (let state = 0; state < State.COUNT; state++) {
+  for (let state: State = 0; state < State.COUNT; state++) {
     if (state === State.TRANSPARENT) {
       set(state, 0x00, 0x7f, Action.TRANSPARENT_BYTE, State.TRANSPARENT);
       continue;

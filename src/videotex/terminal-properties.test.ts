@@ -56,7 +56,7 @@ function expectValidScreen(terminal: Terminal): void {
   expect(screen.cursorColumn).toBeLessThanOrEqual(40);
   for (const word of screen.cells) {
     const code = cellCode(word);
-    if (code < 0x20 || cellSet(word) > 4) throw new Error(`invalid cell word ${word.toString(16)}`);
+    if (code < 0x20 || Number(cellSet(word)) > 4) throw new Error(`invalid cell word ${word.toString(16)}`);
     if (word & DELIMITER && code !== 0x20) throw new Error(`delimiter that is not a space: ${word.toString(16)}`);
   }
   // Row 0 holds no enlarged halves, and column 1 no right half.

@@ -197,7 +197,7 @@ describe('period page quirks (docs/videotex.md §3, §11)', () => {
   it('a Photo-Videotex block (ESC 70, header, 5-bit length, data) is skipped whole', () => {
     // Length 0x61 0x58 = (1 << 5) | 24 = 56 bytes of binary data, including bytes that
     // would otherwise be ESC 39 7B (ENQROM) or a clear screen.
-    const data = Array(56).fill('9B').map((x, i) => (i % 3 === 1 ? '39' : i % 3 === 2 ? '7B' : x));
+    const data = Array<string>(56).fill('9B').map((x, i) => (i % 3 === 1 ? '39' : i % 3 === 2 ? '7B' : x));
     data[10] = '0C';
     const out: number[][] = [];
     const t = new Terminal({ onReply: (b) => out.push(Array.from(b)) });
