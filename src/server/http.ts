@@ -13,6 +13,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Logger } from 'pino';
+import { faviconIco } from './favicon.js';
 import type { GatewayMetrics } from './metrics.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -71,6 +72,12 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
     const { stopping, sessions, startedAt } = options.status;
     const body = JSON.stringify({ status: stopping ? 'stopping' : 'ok', sessions, uptime: Math.round((Date.now() - startedAt) / 1000) });
     return send(response, stopping ? 503 : 200, 'application/json', `${body}\n`);
+  }
+  if (path === '/favicon.ico') {
+    const icon = faviconIco();
+    response.writeHead(200, { 'Content-Type': 'image/x-icon', 'Content-Length': icon.length, 'Cache-Control': 'public, max-age=86400' });
+    response.end(request.method === 'HEAD' ? undefined : icon);
+    return;
   }
   if (path === '/metrics') {
     return send(response, 200, options.metrics.contentType, await options.metrics.text());

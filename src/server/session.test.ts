@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './test-support/gateway.js';
 import { WsMinitel } from './test-support/minitel.js';
 import { FREE, type Service } from '../sdk/service.js';
+import { decodePng } from '../render/png.js';
 
 const servers: TestGateway[] = [];
 const clients: WsMinitel[] = [];
@@ -134,6 +135,19 @@ describe('sessions', () => {
 });
 
 describe('HTTP', () => {
+  it('serves an icon at /favicon.ico, so browsers log no 404', async () => {
+    const server = await gateway();
+    const response = await fetch(server.httpUrl('/favicon.ico'));
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('image/x-icon');
+    const ico = new Uint8Array(await response.arrayBuffer());
+    // ICONDIR (reserved 0, type 1, one image), then a 32×32 entry whose data is a PNG at offset 22.
+    expect(Array.from(ico.subarray(0, 8))).toEqual([0, 0, 1, 0, 1, 0, 32, 32]);
+    expect(Array.from(ico.subarray(22, 26))).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const png = decodePng(ico.subarray(22));
+    expect([png.width, png.height]).toEqual([32, 32]);
+  });
+
   it('answers /health with the number of sessions', async () => {
     const server = await gateway();
     await minitel(server);

@@ -27,6 +27,15 @@ describe('searchServices', () => {
 });
 
 describe('GUIDE through a virtual Minitel', () => {
+  it('prompts "puis ENVOI" with a plain space before the inverse key label, as the home page does', async () => {
+    const guide = guideService();
+    const m = connect(guide, { services: () => [guide] });
+    await m.waitForText('Trouvez un service');
+    expect(m.rowText(24)).toMatch(/^ puis {2}ENVOI/);
+    expect(m.terminal.screen.appearance(24, 6).inverse).toBe(false);
+    expect(m.terminal.screen.appearance(24, 7).inverse).toBe(true);
+  });
+
   it('searches by word, lists the services and shows one with its tariff', async () => {
     const guide = guideService();
     const m = connect(guide, { services: () => [guide, ...SERVICES] });

@@ -59,7 +59,8 @@ export function guideService(): Service {
         frame(p, 'Trouvez un service');
         p.at(5, 2).text('Tapez un mot (chat, journal, météo…)');
         p.at(6, 2).text('ou rien pour voir tous les services.');
-        p.at(24, 2).text('puis', { fg: 'white' }).text(' ENVOI ', { inverse: true });
+        // A plain space before the key label, as on the home page: the label's own spaces are in inverse.
+        p.at(24, 2).text('puis ', { fg: 'white' }).text(' ENVOI ', { inverse: true });
       });
       const { mot } = await s.form({ mot: { row: 9, column: 11, length: 20, label: 'Mot-clé' } });
       const found = searchServices(s.context.services(), mot);
