@@ -15,6 +15,7 @@ import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { ServiceFolders, watchServiceFolders, type ServiceFolderWatcher } from '../../server/service-folders.js';
 import { serviceModuleImporter } from '../../server/service-modules.js';
 import { CliError, EXIT, type CliIo, type Command } from '../command.js';
+import { serveBanner } from './serve-banner.js';
 
 export interface ServeDependencies {
   /** The built-in services (default: those of src/services), given the bus that goes with the store; user services are added to them. */
@@ -193,6 +194,9 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
       process.on('unhandledRejection', onRejection);
       try {
         dependencies.onListening?.(gateway, address);
+        if ((io.stderr as { isTTY?: boolean }).isTTY === true || io.stdout.isTTY === true) {
+          io.stderr.write(serveBanner({ host: config.host, port: address.port, tcpPort: address.tcpPort, serial: config.serial }));
+        }
         const signal = await (dependencies.stopSignal ?? signals)();
         log.info({ signal }, 'stop requested');
         await watcher?.close();
