@@ -36,12 +36,34 @@ describe('teletel lint', () => {
     const dir = folderWith({ 'w.vdt': WARNS, 'e.vdt': ERRS });
     const warned = fakeIo({ cwd: dir });
     expect(await runCli(['lint', 'w.vdt'], warned)).toBe(0);
-    expect(warned.stdoutText()).toContain('warning  offset 3 (0x3)');
+    expect(warned.stdoutText()).toMatch(/warning +ends-in-g1 +×1 .* — at 3 \[/);
     const failed = fakeIo({ cwd: dir });
     expect(await runCli(['lint', 'e.vdt'], failed)).toBe(1);
-    expect(failed.stdoutText()).toContain('error    offset 2 (0x2)');
-    expect(failed.stdoutText()).toContain('latin1-accent');
+    expect(failed.stdoutText()).toMatch(/error +latin1-accent +×1 .*first: E9 is Latin-1 'é'.* — at 2 \[p\.88–90/);
     expect(failed.stdoutText()).toContain('2 errors, 0 warnings');
+  });
+
+  it('groups a rule that fires many times into one line, errors first, and --verbose lists each finding', async () => {
+    // Twenty G1 codes 0x40 (blank in STUM1B) after SO, then a Latin-1 é in G0 text.
+    const page = Uint8Array.from([0x0c, 0x0e, ...Array<number>(20).fill(0x40), 0x0f, 0x41, 0xe9]);
+    const dir = folderWith({ 'many.vdt': page });
+    const grouped = fakeIo({ cwd: dir });
+    expect(await runCli(['lint', 'many.vdt'], grouped)).toBe(1);
+    const lines = grouped.stdoutText().trimEnd().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toMatch(/^ {2}error +latin1-accent +×1 /);
+    expect(lines[2]).toMatch(/^ {2}warning +g1-blank +×20 +G1 code 0x40–0x5F.* — at 2, 3, 4, … \[p\.101–102/);
+    expect(lines[3]).toBe('  1 error, 20 warnings');
+    const verbose = fakeIo({ cwd: dir });
+    expect(await runCli(['lint', 'many.vdt', '--verbose'], verbose)).toBe(1);
+    expect(verbose.stdoutText().match(/offset \d+ .*g1-blank/g)).toHaveLength(20);
+    expect(verbose.stdoutText()).toContain('error    offset 24 (0x18)');
+  });
+
+  it('ends with a summary line when it lints several pages', async () => {
+    const io = fakeIo({ cwd: folderWith({ 'c.vdt': CLEAN, 'w.vdt': WARNS, 'e.vdt': ERRS }) });
+    expect(await runCli(['lint', '.'], io)).toBe(1);
+    expect(io.stdoutText().trimEnd().split('\n').pop()).toBe('3 pages: 1 with errors, 1 with warnings only, 1 clean (2 errors, 1 warning in all)');
   });
 
   it('prints JSON with --json: one object for one file, an array for a folder', async () => {

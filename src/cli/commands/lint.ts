@@ -2,21 +2,26 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { lintPage, MAX_FINDINGS_PER_RULE } from '../../lint/analyse.js';
-import { formatReport, reportJson, rulesHelp } from '../../lint/format.js';
+import { formatReport, formatSummary, reportJson, rulesHelp } from '../../lint/format.js';
+import type { LintReport } from '../../lint/analyse.js';
 import { CliError, EXIT, type CliIo, type Command } from '../command.js';
 import { describeFsError, readInput } from '../files.js';
 
 export const lintCommand: Command = {
   name: 'lint',
   summary: 'check Videotex pages for what real Minitels trip on (with byte offsets and line time)',
-  help: `Usage: teletel lint FILE|FOLDER… [--json]
+  help: `Usage: teletel lint FILE|FOLDER… [--verbose] [--json]
 
 Walks each page (a .vdt file; - reads standard input; a folder: every file in
 it) and reports, with byte offsets, what real terminals trip on, and the time
 the page takes on the line at 1200 baud (bytes × 10 / 1200 s: 10 bits per
 character, p.47), and at 4800 and 9600.
 
-  --json    print the reports as JSON (one object, or an array for several files)
+Findings are grouped: one line per rule with its count, its first message
+and first offsets, errors first; several pages end with a summary line.
+
+  --verbose  list every finding with its offset instead
+  --json     print the reports as JSON (one object, or an array for several files)
 
 Exit code: 0 when no page has errors (warnings alone give 0), 1 when a page
 has at least one error or a file cannot be read, 2 for a usage mistake.
@@ -27,10 +32,13 @@ ${rulesHelp()}
 `,
   options: {
     json: { type: 'boolean' },
+    verbose: { type: 'boolean', short: 'v' },
   },
   positionals: [1, Infinity],
   async run(args, io) {
     const json = Boolean(args.values.json);
+    const verbose = Boolean(args.values.verbose);
+    const linted: LintReport[] = [];
     const files: string[] = [];
     let failed = false;
     for (const path of args.positionals) {
@@ -56,9 +64,11 @@ ${rulesHelp()}
       const name = file === '-' ? 'standard input' : file;
       const report = lintPage(bytes);
       if (report.errors > 0) failed = true;
+      linted.push(report);
       if (json) reports.push(reportJson(name, report));
-      else io.stdout.write(formatReport(name, report));
+      else io.stdout.write(formatReport(name, report, { verbose }));
     }
+    if (!json && linted.length > 1) io.stdout.write(formatSummary(linted));
     if (json) {
       const value = args.positionals.length === 1 && reports.length === 1 && files[0] === args.positionals[0] ? reports[0] : reports;
       io.stdout.write(`${JSON.stringify(value, null, 1)}\n`);
