@@ -1,5 +1,6 @@
 /** Every `teletel` sub-command, in the order `teletel --help` lists them. */
 import type { Command } from '../command.js';
+import { connectCommand } from './connect.js';
 import { convertCommand } from './convert.js';
 import { dumpCommand } from './dump.js';
 import { lintCommand } from './lint.js';
@@ -9,4 +10,4 @@ import { serveCommand } from './serve.js';
 import { textCommand } from './text.js';
 import { viewCommand } from './view.js';
 
-export const COMMANDS: Command[] = [dumpCommand, renderCommand, viewCommand, textCommand, convertCommand, lintCommand, serveCommand, newServiceCommand];
+export const COMMANDS: Command[] = [dumpCommand, renderCommand, viewCommand, textCommand, convertCommand, lintCommand, serveCommand, connectCommand, newServiceCommand];
