@@ -17,6 +17,7 @@ import { CONNECTION_LIMITS, type ServerLimits } from './limits.js';
 import { GatewayMetrics } from './metrics.js';
 import type { DiffEncoder } from './pacer.js';
 import { Session, type Connection, type SessionHost, type SessionOptions } from './session.js';
+import type { SessionState } from './session-state.js';
 import type { SessionFactory } from './transports/factory.js';
 import { SerialTransport } from './transports/serial.js';
 import { listenError, TcpTransport } from './transports/tcp.js';
@@ -126,6 +127,11 @@ export class Gateway implements SessionHost, SessionFactory {
   /** Open sessions. */
   get sessionCount(): number {
     return this.sessions.size;
+  }
+
+  /** Every open session's state, as a checkpoint would keep it (session-state.ts). */
+  sessionStates(): SessionState[] {
+    return [...this.sessions].filter((session) => !session.ended).map((session) => session.state());
   }
 
   /** Listens on every configured port and opens the serial line. */

@@ -11,6 +11,7 @@
  */
 import type { Tariff } from '../sdk/service.js';
 import type { SessionRecord } from '../store/store.js';
+import type { MeterState } from './session-state.js';
 
 /** Cost of `ms` of connection at `tariff`, rounded to the centime. */
 export function costOf(tariff: Tariff, ms: number): number {
@@ -120,6 +121,17 @@ export class KiosqueMeter {
       total.set(currency, round((total.get(currency) ?? 0) + costOf(visit.tariff, now - visit.start)));
     }
     return total;
+  }
+
+  /** The meter's reading, as a session checkpoint keeps it (session-state.ts). */
+  state(): MeterState {
+    const visit = this.visit;
+    const state: MeterState = { visits: this.visits, spent: Object.fromEntries(this.spent ?? []) };
+    if (visit !== undefined) {
+      const { service, tariff, start, bytesIn, bytesOut } = visit;
+      state.visit = { service, perMinute: tariff.perMinute, currency: tariff.currency, start, bytesIn, bytesOut };
+    }
+    return state;
   }
 
   /** "Coût : 2,58 F (3 mn 12 s)" for row 0. */

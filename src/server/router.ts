@@ -19,7 +19,9 @@
  * reads it as "back to the service's summary"), and so does Répétition: a
  * service that does not handle it (the SDK's default) calls `link.repeat()`,
  * and the gateway sends the whole page again from a cleared screen
- * (Session.redraw), as a Minitel service does when asked to repeat a page.
+ * (SessionLine.redraw), as a Minitel service does when asked to repeat a page.
+ *
+ * The router sees the session only through RouterContext (line.ts).
  *
  * The services offered are looked up in the gateway's directory at each
  * visit, so a directory replaced by `teletel serve --dev` serves new visits,
@@ -42,7 +44,8 @@ import {
   inputEcho,
   rowZeroMessage,
 } from './pages.js';
-import type { Session } from './session.js';
+import type { RouterContext } from './line.js';
+import type { RouterPosition } from './session-state.js';
 import { Visit } from './visit.js';
 
 /** PRO1 RESET (p.145): back to standard modes after a service (roll, lowercase, extended keyboard, Mixte). */
@@ -66,13 +69,15 @@ export class Router {
   private typed = '';
   private guideIndex = 0;
   private visit: Visit | undefined;
+  /** The code of the service visited, while `visit` is set. */
+  private visitCode: string | undefined;
 
-  constructor(private readonly session: Session) {}
+  constructor(private readonly context: RouterContext) {}
 
   /** First page: the home page, or the service asked for in the URL. */
   start(serviceCode?: string): void {
     if (serviceCode !== undefined && serviceCode !== '') {
-      const service = this.session.host.directory.find(serviceCode);
+      const service = this.context.directory.find(serviceCode);
       if (service !== undefined) {
         this.enter(service);
         return;
@@ -96,6 +101,17 @@ export class Router {
       default:
         return;
     }
+  }
+
+  /** Where the router is, as a session checkpoint keeps it (session-state.ts). */
+  position(): RouterPosition {
+    const position: RouterPosition = { page: 'home', typed: this.typed, guideIndex: this.guideIndex };
+    if (this.page === Page.GUIDE) position.page = 'guide';
+    if (this.page === Page.VISIT && this.visitCode !== undefined) {
+      position.page = 'visit';
+      position.service = this.visitCode;
+    }
+    return position;
   }
 
   /** The session is ending: the visit, if any, is closed and billed. */
@@ -132,9 +148,9 @@ export class Router {
         this.typed = '';
         return this.showHome();
       case 'Repetition':
-        return this.message(this.session.kiosque.describe(Date.now()));
+        return this.message(this.context.kiosque.describe(Date.now()));
       case 'ConnexionFin':
-        this.session.hangUp('user hung up', 'Au revoir');
+        this.context.line.hangUp('user hung up', 'Au revoir');
         return;
     }
   }
@@ -145,7 +161,7 @@ export class Router {
       this.message('Tapez un code de service puis Envoi');
       return;
     }
-    const service = this.session.host.directory.find(typed);
+    const service = this.context.directory.find(typed);
     this.typed = '';
     if (service === undefined) {
       this.redrawInput();
@@ -156,16 +172,17 @@ export class Router {
   }
 
   private enter(service: Service): void {
-    const session = this.session;
-    const visit = new Visit(session);
+    const { line, log, kiosque } = this.context;
+    const visit: Visit = new Visit({ line, log, goTo: (code) => this.goTo(visit, code) });
     this.visit = visit;
+    this.visitCode = service.code;
     this.page = Page.VISIT;
     this.screen = undefined;
-    session.kiosque.enter(service.code, service.tariff, Date.now());
-    this.moveMetric(service.code);
-    session.host.log.info({ session: session.id, service: service.code }, 'service entered');
-    session.show(visit.wanted);
-    const context = session.host.context;
+    kiosque.enter(service.code, service.tariff, Date.now());
+    this.context.movedTo(service.code);
+    log.info({ session: line.id, service: service.code }, 'service entered');
+    line.show(visit.wanted);
+    const context = this.context.services;
     let run: Promise<void>;
     try {
       run = Promise.resolve(service.run(visit, context));
@@ -178,7 +195,7 @@ export class Router {
       },
       (error: unknown) => {
         if (this.visit !== visit) return; // failures after the user left are the service's business
-        session.host.log.error({ session: session.id, service: service.code, err: error }, 'service failed');
+        log.error({ session: line.id, service: service.code, err: error }, 'service failed');
         this.leave('service failed', 'Service momentanément indisponible');
       },
     );
@@ -190,12 +207,12 @@ export class Router {
    * opens as if its code had been typed. False when `from` is no longer the
    * current visit or no service has that code.
    */
-  goTo(from: Visit, code: string): boolean {
+  private goTo(from: Visit, code: string): boolean {
     if (this.page !== Page.VISIT || this.visit !== from) return false;
-    const service = this.session.host.directory.find(code);
+    const service = this.context.directory.find(code);
     if (service === undefined) return false;
     this.closeVisit(`went to ${service.code}`);
-    this.session.sendCommand(RESET);
+    this.context.sendCommand(RESET);
     this.enter(service);
     return true;
   }
@@ -204,7 +221,7 @@ export class Router {
   private leave(reason: string, note?: string): void {
     const record = this.closeVisit(reason);
     // The service may have changed modes (roll, lowercase, keyboard, Mixte): standard again.
-    this.session.sendCommand(RESET);
+    this.context.sendCommand(RESET);
     let message = note;
     if (message === undefined && record !== undefined && record.cost > 0) {
       message = `Coût : ${formatCost(record.cost, record.currency)} (${formatDuration(record.end.getTime() - record.start.getTime())})`;
@@ -213,26 +230,21 @@ export class Router {
     this.showHome(message);
   }
 
-  private closeVisit(reason: string): ReturnType<Session['kiosque']['leave']> {
+  private closeVisit(reason: string): ReturnType<RouterContext['kiosque']['leave']> {
     const visit = this.visit;
     if (visit === undefined) return undefined;
     this.visit = undefined;
+    this.visitCode = undefined;
     visit.close(reason);
-    this.session.host.log.info({ session: this.session.id, reason }, 'service left');
-    this.moveMetric(HOME_SERVICE);
-    const record = this.session.kiosque.leave(Date.now());
-    if (record !== undefined) this.session.record(record);
+    this.context.log.info({ session: this.context.line.id, reason }, 'service left');
+    this.context.movedTo(HOME_SERVICE);
+    const record = this.context.kiosque.leave(Date.now());
+    if (record !== undefined) this.context.record(record);
     return record;
   }
 
-  private moveMetric(to: string): void {
-    const session = this.session;
-    session.host.metrics.moved(session.transport, session.metricService, to);
-    session.metricService = to;
-  }
-
   private freshScreen(): Terminal {
-    const screen = new RecordingTerminal({ model: decoderModelOf(this.session.capabilities) });
+    const screen = new RecordingTerminal({ model: decoderModelOf(this.context.line.capabilities) });
     this.screen = screen;
     return screen;
   }
@@ -240,21 +252,21 @@ export class Router {
   private showHome(message?: string): void {
     this.page = Page.HOME;
     const screen = this.freshScreen();
-    const services = this.session.host.directory.list();
+    const services = this.context.directory.list();
     screen.write(homePage(this.typed, services[0]?.code));
     if (message !== undefined) screen.write(rowZeroMessage(message));
-    this.session.show(screen);
+    this.context.line.show(screen);
   }
 
   private showGuide(): void {
     this.page = Page.GUIDE;
     const screen = this.freshScreen();
-    screen.write(guidePage(this.session.host.directory.list(), this.guideIndex, this.typed));
-    this.session.show(screen);
+    screen.write(guidePage(this.context.directory.list(), this.guideIndex, this.typed));
+    this.context.line.show(screen);
   }
 
   private turnGuidePage(step: number): void {
-    const pages = guidePages(this.session.host.directory.size);
+    const pages = guidePages(this.context.directory.size);
     const next = Math.min(pages - 1, Math.max(0, this.guideIndex + step));
     if (next === this.guideIndex) return;
     this.guideIndex = next;
@@ -274,13 +286,13 @@ export class Router {
     // A key clears the last row-0 message, as on Télétel.
     screen.write(rowZeroMessage(''));
     screen.write(inputEcho(this.page === Page.GUIDE ? GUIDE_INPUT : HOME_INPUT, this.typed));
-    this.session.show(screen);
+    this.context.line.show(screen);
   }
 
   private message(text: string): void {
     const screen = this.screen;
     if (screen === undefined) return;
     screen.write(rowZeroMessage(text));
-    this.session.show(screen);
+    this.context.line.show(screen);
   }
 }

@@ -1,7 +1,9 @@
 /**
- * One terminal's connection, whatever carries it: the input parser, the
- * mirror, the line pacer, the ENQROM probe, the limits that apply to one
- * client, and the router that decides what the user sees.
+ * One terminal's line, whatever carries it: the input parser, the mirror,
+ * the line pacer, the ENQROM probe, and the limits that apply to one client.
+ * Typed input goes to one place, the router, which decides what the user
+ * sees; the router and the service visits it opens see this session only as
+ * the SessionLine and RouterContext of line.ts.
  *
  * Transports (websocket.ts, tcp.ts, serial.ts) own the socket and hand bytes
  * to `receive`; the session writes back through its Connection.
@@ -18,6 +20,9 @@ import type { ServiceDirectory } from './directory.js';
 import { KiosqueMeter } from './kiosque.js';
 import type { ServerLimits } from './limits.js';
 import { HOME_SERVICE, type GatewayMetrics, type TransportName } from './metrics.js';
+import type { RouterContext, SessionLine } from './line.js';
+import type { SessionState } from './session-state.js';
+import { snapshotScreen } from '../videotex/screen-snapshot.js';
 import { LinePacer, type DiffEncoder, type PacerSink } from './pacer.js';
 import { rowZeroMessage } from './pages.js';
 import { Router } from './router.js';
@@ -86,7 +91,7 @@ function newId(): string {
   return `${Date.now().toString(36)}-${sequence.toString(36)}`;
 }
 
-export class Session implements PacerSink {
+export class Session implements PacerSink, SessionLine {
   readonly id = newId();
   readonly startedAt = Date.now();
   readonly mirror: Terminal;
@@ -122,7 +127,25 @@ export class Session implements PacerSink {
     this.capabilities = options.capabilities ?? capabilitiesOf(null, options.speed);
     this.pacer = new LinePacer(this.mirror, host.encode, this, host.wheel, options.speed, limits.outputHighWaterBytes, limits.commandQueueBytes, host.diffCache);
     this.kiosque = new KiosqueMeter(this.id, connection.transport, connection.address, this.startedAt, this);
-    this.router = new Router(this);
+    this.router = new Router(this.routerContext());
+  }
+
+  /** What the router may use of this session and of the gateway. */
+  private routerContext(): RouterContext {
+    const host = this.host;
+    return {
+      line: this,
+      directory: host.directory,
+      kiosque: this.kiosque,
+      log: host.log,
+      services: host.context,
+      sendCommand: (bytes) => this.sendCommand(bytes),
+      record: (record) => this.record(record),
+      movedTo: (service) => {
+        host.metrics.moved(this.transport, this.metricService, service);
+        this.metricService = service;
+      },
+    };
   }
 
   get transport(): TransportName {
@@ -139,6 +162,22 @@ export class Session implements PacerSink {
 
   get ended(): boolean {
     return this.phase >= Phase.ENDING;
+  }
+
+  /** The session as one plain value, for a checkpoint (session-state.ts). */
+  state(): SessionState {
+    return {
+      id: this.id,
+      startedAt: this.startedAt,
+      transport: this.transport,
+      address: this.address,
+      capabilities: { ...this.capabilities },
+      bytesIn: this.bytesIn,
+      bytesOut: this.bytesOut,
+      router: this.router.position(),
+      meter: this.kiosque.state(),
+      screen: snapshotScreen(this.mirror.screen),
+    };
   }
 
   /** Starts the session: the ENQROM probe, then the home page (or the service asked for). */
@@ -182,6 +221,18 @@ export class Session implements PacerSink {
   show(wanted: Terminal): void {
     this.pacer.source = wanted;
     this.pacer.update();
+  }
+
+  update(): void {
+    this.pacer.update();
+  }
+
+  queueCommand(bytes: Uint8Array): void {
+    this.pacer.sendCommand(bytes);
+  }
+
+  drained(): Promise<void> {
+    return this.pacer.drained();
   }
 
   /** Ends the session: the reason on row 0, then the socket closes. */

@@ -1,9 +1,10 @@
 /**
  * A service visit: the TerminalLink (src/sdk/link.ts) a service runs on. It
  * is a child of the session: its own `wanted` terminal and listeners, the
- * session's line and mirror. Its `closed` signal aborts when the user leaves
- * the service (Connexion/Fin) or hangs up; after that it is inert, so a
- * service finishing late cannot draw over the home page.
+ * session's line and mirror (through VisitContext, line.ts). Its `closed`
+ * signal aborts when the user leaves the service (Connexion/Fin) or hangs
+ * up; after that it is inert, so a service finishing late cannot draw over
+ * the home page.
  *
  * The gateway calls service code in two places: input listeners (`deliver`)
  * and the listeners of `closed`. A listener that throws is the service's
@@ -16,7 +17,7 @@ import type { InputEvent } from '../videotex/key-parser.js';
 import type { Screen } from '../videotex/screen.js';
 import type { TerminalCapabilities, TerminalLink } from '../sdk/link.js';
 import { decoderModelOf } from './capabilities.js';
-import type { Session } from './session.js';
+import type { VisitContext } from './line.js';
 
 type Listener = (event: InputEvent) => void | Promise<void>;
 
@@ -25,31 +26,35 @@ export class Visit implements TerminalLink {
   private readonly controller = new AbortController();
   private listeners: Listener[] = [];
 
-  constructor(private readonly session: Session) {
-    this.wanted = new RecordingTerminal({ model: decoderModelOf(session.capabilities) });
+  private readonly line: VisitContext['line'];
+
+  constructor(private readonly context: VisitContext) {
+    const line = context.line;
+    this.line = line;
+    this.wanted = new RecordingTerminal({ model: decoderModelOf(line.capabilities) });
     guardListeners(this.controller.signal, (error) => {
-      session.host.log.error({ session: session.id, err: error }, 'service abort listener threw');
+      context.log.error({ session: line.id, err: error }, 'service abort listener threw');
     });
   }
 
   get id(): string {
-    return this.session.id;
+    return this.line.id;
   }
 
   get transport(): 'websocket' | 'tcp' | 'serial' {
-    return this.session.transport;
+    return this.line.transport;
   }
 
   get address(): string {
-    return this.session.address;
+    return this.line.address;
   }
 
   get capabilities(): TerminalCapabilities {
-    return this.session.capabilities;
+    return this.line.capabilities;
   }
 
   get mirror(): Screen {
-    return this.session.mirror.screen;
+    return this.line.mirror.screen;
   }
 
   get closed(): AbortSignal {
@@ -61,15 +66,15 @@ export class Visit implements TerminalLink {
   }
 
   update(): void {
-    if (this.active) this.session.pacer.update();
+    if (this.active) this.line.update();
   }
 
   sendCommand(bytes: Uint8Array): void {
-    if (this.active) this.session.pacer.sendCommand(bytes);
+    if (this.active) this.line.queueCommand(bytes);
   }
 
   drained(): Promise<void> {
-    return this.active ? this.session.pacer.drained() : Promise.resolve();
+    return this.active ? this.line.drained() : Promise.resolve();
   }
 
   onInput(listener: Listener): () => void {
@@ -82,15 +87,15 @@ export class Visit implements TerminalLink {
 
   hangUp(reason?: string): void {
     if (!this.active) return;
-    this.session.hangUp(`service hung up${reason ? `: ${reason}` : ''}`, reason ?? 'Au revoir');
+    this.line.hangUp(`service hung up${reason ? `: ${reason}` : ''}`, reason ?? 'Au revoir');
   }
 
   repeat(): void {
-    if (this.active) this.session.redraw();
+    if (this.active) this.line.redraw();
   }
 
   goTo(code: string): boolean {
-    return this.active && this.session.router.goTo(this, code);
+    return this.active && this.context.goTo(code);
   }
 
   /** An input event for the service; a listener that throws (or whose promise rejects) is the service's bug, logged. */
@@ -106,7 +111,7 @@ export class Visit implements TerminalLink {
   }
 
   private listenerThrew(error: unknown): void {
-    this.session.host.log.error({ session: this.session.id, err: error }, 'service input listener threw');
+    this.context.log.error({ session: this.line.id, err: error }, 'service input listener threw');
   }
 
   /** The visit is over: the service's `closed` aborts and the link goes inert. */
