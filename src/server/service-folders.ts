@@ -29,7 +29,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import type { Logger } from 'pino';
 import { ServiceFolderError, codeOf, formatProblem, messageOf } from '../sdk/errors.js';
-import { isServiceFolder, loadServiceFolder } from '../sdk/folder.js';
+import { isServiceFolder, loadServiceFolder } from './service-folder.js';
 import type { Service } from '../sdk/service.js';
 import { SERVICE_WATCH_LIMITS } from './limits.js';
 import type { ModuleImporter } from './service-modules.js';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.js';
 import { fakeIo, tempFolder } from '../../test-support/fake-io.js';
-import { loadServiceFolder } from '../../sdk/folder.js';
+import { loadServiceFolder } from '../../server/service-folder.js';
 import { connect } from '../../sdk/testing.js';
 import { openSqliteStore } from '../../store/sqlite.js';
 import { codeFromName, scaffoldService, sdkSpecifiers } from './new-service.js';

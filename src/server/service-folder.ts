@@ -10,7 +10,9 @@
  * `loadServiceFolder(path)` loads one folder and throws a ServiceFolderError
  * listing every problem with its file, line and column; call it again after
  * a change to reload. The services folder as a whole (one broken folder never
- * stops the others, a code served once) is src/server/service-folders.ts.
+ * stops the others, a code served once) is service-folders.ts. Reading files
+ * is the server's job: the SDK only turns a checked definition into a
+ * Service (pagesService, src/sdk/pages-service.ts), with no Node I/O.
  *
  * service.json:
  *
@@ -45,20 +47,21 @@ import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { FUNCTION_KEY_NAMES, type FunctionKeyName } from '../videotex/keyboard.js';
 import { stripFilePadding } from '../videotex/vdt-file.js';
-import { FREE, TARIFF_3615, type Service, type Tariff } from './service.js';
-import { ServiceFolderError, codeOf, messageOf, type FolderProblem } from './errors.js';
-import { SERVICE_CODE, checkServiceInfo, defineService } from './define.js';
-import { fieldSpecsProblem, type AllowedChars, type FieldSpec } from './form.js';
-import { PAGE_LIMITS, fillTemplate } from './pages.js';
-import { parseJson, JsonSyntaxError, type Position } from './json.js';
+import { FREE, TARIFF_3615, type Service, type Tariff } from '../sdk/service.js';
+import { ServiceFolderError, codeOf, messageOf, type FolderProblem } from '../sdk/errors.js';
+import { SERVICE_CODE, checkServiceInfo } from '../sdk/define.js';
+import { fieldSpecsProblem, type AllowedChars, type FieldSpec } from '../sdk/form.js';
+import { PAGE_LIMITS } from '../sdk/pages.js';
+import { PAGES_SERVICE_LIMITS, pagesService, type PageDefinition, type PagesServiceDefinition } from '../sdk/pages-service.js';
+import { parseJson, JsonSyntaxError, type Position } from '../sdk/json.js';
 
 export const SERVICE_FILE = 'service.json';
 export const FOLDER_LIMITS = {
   /** service.json is a description, not data. */
   serviceFileBytes: 1024 * 1024,
   pages: 500,
-  /** Form submissions stored per visit: a person fills a few forms; past this it is a script filling the store. */
-  submissionsPerVisit: 100,
+  /** Form submissions stored per visit (see PAGES_SERVICE_LIMITS in the SDK). */
+  submissionsPerVisit: PAGES_SERVICE_LIMITS.submissionsPerVisit,
 } as const;
 
 const PAGE_KEYS = FUNCTION_KEY_NAMES.filter((name) => name !== 'ConnexionFin');
@@ -66,26 +69,6 @@ const ALLOWED_NAMES = ['any', 'digits', 'letters', 'alphanumeric', 'name'] as co
 const ROOT_PROPERTIES = ['code', 'name', 'description', 'keywords', 'tariff', 'start', 'help', 'pages', '$schema'];
 const PAGE_PROPERTIES = ['file', 'keys', 'choices', 'choice', 'fields', 'next'];
 const FIELD_PROPERTIES = ['name', 'row', 'column', 'length', 'lines', 'allowed', 'default', 'hidden', 'required', 'minLength', 'uppercase', 'label', 'fill'];
-
-export interface PageDefinition {
-  bytes: Uint8Array;
-  keys: Partial<Record<FunctionKeyName, string>>;
-  choices: Record<string, string>;
-  choice: { row: number; column: number; length: number };
-  fields: (FieldSpec & { name: string })[];
-  next?: string;
-}
-
-export interface PagesServiceDefinition {
-  code: string;
-  name: string;
-  description: string;
-  keywords: string[];
-  tariff: Tariff;
-  start: string;
-  help?: Uint8Array;
-  pages: Map<string, PageDefinition>;
-}
 
 export interface LoadFolderOptions {
   /**
@@ -411,54 +394,6 @@ function unknownProperties(object: Record<string, unknown>, known: readonly stri
       at(path === '' ? key : `${path}.${key}`, `unknown property '${key}' (expected ${known.filter((k) => !k.startsWith('$')).join(', ')})`);
     }
   }
-}
-
-/** The Service a checked service.json describes. */
-export function pagesService(definition: PagesServiceDefinition): Service {
-  return defineService<{ values: Record<string, string>; submissions: number }>({
-    code: definition.code,
-    name: definition.name,
-    description: definition.description,
-    keywords: definition.keywords,
-    tariff: definition.tariff,
-    help: definition.help,
-    state: () => ({ values: {}, submissions: 0 }),
-    async session(s) {
-      let current = definition.start;
-      for (;;) {
-        const page = definition.pages.get(current);
-        if (page === undefined) return; // checked at load; never happens
-        const bytes = fillTemplate(page.bytes, s.state.values);
-        const keyNames = Object.keys(page.keys) as FunctionKeyName[];
-        if (Object.keys(page.choices).length > 0) {
-          const result = await s.menu(page.choices, { frame: bytes, field: page.choice, keys: keyNames });
-          current = (result.key === 'Envoi' ? result.value : page.keys[result.key]) ?? current;
-          continue;
-        }
-        await s.show(bytes);
-        if (page.fields.length > 0) {
-          const specs = Object.fromEntries(page.fields.map(({ name, ...spec }) => [name, spec]));
-          const { values, key } = await s.form(specs, { keys: keyNames });
-          if (key === 'Envoi') {
-            Object.assign(s.state.values, values);
-            if (s.state.submissions < FOLDER_LIMITS.submissionsPerVisit) {
-              const kept = Object.fromEntries(page.fields.filter((f) => !f.hidden).map((f) => [f.name, values[f.name]]));
-              await s.store.keyValue(definition.code).set(`submission:${new Date().toISOString()}:${s.link.id}`, { page: current, values: kept });
-            } else if (s.state.submissions === FOLDER_LIMITS.submissionsPerVisit) {
-              s.log.warn('form submissions of this visit no longer stored', { service: definition.code, link: s.link.id, limit: FOLDER_LIMITS.submissionsPerVisit });
-            }
-            s.state.submissions++;
-            current = page.next ?? current;
-          } else {
-            current = page.keys[key] ?? current;
-          }
-        } else {
-          const key = await s.waitKey(...keyNames);
-          current = page.keys[key] ?? current;
-        }
-      }
-    },
-  });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite.js';
-import { FOLDER_LIMITS, loadServiceFolder } from './folder.js';
-import { ServiceFolderError } from './errors.js';
-import { connect } from './testing.js';
+import { FOLDER_LIMITS, loadServiceFolder } from './service-folder.js';
+import { ServiceFolderError } from '../sdk/errors.js';
+import { connect } from '../sdk/testing.js';
 
 const root = mkdtempSync(join(tmpdir(), 'teletel-folders-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
