@@ -51,6 +51,18 @@ export const CHAT_LIMITS = {
   /** Flood guard: lines and private messages per window per session. */
   floodLines: 5,
   floodWindowMs: 10_000,
+  /**
+   * Wrong passwords (a protected pseudonym's or an operator's) before that
+   * pseudonym is refused for the rest of the window, whatever is typed: five
+   * typing slips are plenty, a guessing script gets five tries per quarter
+   * hour instead of thousands.
+   */
+  loginFailuresPerPseudo: 5,
+  /** Wrong passwords from one address (one gateway client IP) across pseudonyms, before that address is refused. */
+  loginFailuresPerAddress: 20,
+  loginWindowMs: 15 * 60_000,
+  /** Pseudonyms and addresses whose failures are remembered; past this the oldest are forgotten, so memory stays bounded. */
+  loginTrackedKeys: 10_000,
   /** Each instance re-announces its users this often… */
   heartbeatMs: 10_000,
   /** …and a user not announced for this long is gone (three beats missed: a crashed or cut-off instance). */
