@@ -1,12 +1,15 @@
 /**
  * `<minitel-terminal>`: a Minitel in a web page. No framework: a custom
  * element with a shadow root holding the screen (a canvas drawn by
- * render/raster.ts), the nine function keys, and a tool bar.
+ * render/raster.ts), the nine function keys, and a tool bar. This file is
+ * the shell: attributes, layout, keyboard and pointer events, status. The
+ * line, the pacing, the decoder and what keys do are the DOM-free
+ * TerminalController (controller.ts); the bars are toolbar.ts; copies,
+ * screenshots and recordings are capture.ts.
  *
- *   bytes from the WebSocket ──► recorder ──► LinePacer (120 chars/s at 1200 baud)
- *        ──► Terminal (the same decoder as the server's mirror) ──► CanvasView
- *   keys ──► keymap ──► keyBytes(key, terminal keyboard mode) ──► WebSocket
- *   Terminal replies (ENQROM, statuses, acks) ──► WebSocket
+ *   bytes from the WebSocket ──► TerminalController (recorder, LinePacer at
+ *        120 chars/s at 1200 baud, Terminal: the server mirror's decoder) ──► CanvasView
+ *   keys ──► keymap ──► TerminalController.perform ──► WebSocket
  *
  * Attributes (all optional):
  *   url          ws:// or wss:// address (or a path like /ws, taken relative to
@@ -22,76 +25,38 @@
  *   frames       auto (default: text until the server sends binary), text, binary
  *   hide-keys, hide-toolbar   hide the function key bar / the tool bar
  */
-import { FUNCTION_KEY_NAMES, keyBytes, type FunctionKeyName, type Key, type KeyboardMode } from '../videotex/keyboard.js';
+import { FUNCTION_KEY_NAMES, type FunctionKeyName } from '../videotex/keyboard.js';
 import type { TerminalModel } from '../videotex/protocol.js';
 import type { Screen, TextOptions } from '../videotex/screen.js';
-import { Terminal } from '../videotex/terminal.js';
-import { stripFilePadding } from '../videotex/vdt-file.js';
+import type { Terminal } from '../videotex/terminal.js';
 import type { ColourMode } from '../render/palette.js';
-import { SCREEN_HEIGHT, SCREEN_WIDTH } from '../render/raster.js';
 import { Bell } from './bell.js';
 import type { FrameMode } from './framing.js';
 import { parseColour, parseFrames, parseModel, parseScale, parseSpeed } from './attributes.js';
-import { FUNCTION_KEY_BAR, keyAction, textActions, type KeyAction } from './keymap.js';
+import { copyToClipboard, downloadRecording, downloadScreenshot } from './capture.js';
+import { TerminalController, type LineStats } from './controller.js';
+import { keyAction, textActions, type KeyAction } from './keymap.js';
 import { LIMITS } from './limits.js';
-import { SocketLink, socketUrl, type LinkStatus } from './link.js';
-import { LINE_SPEEDS, LinePacer, UNTHROTTLED } from './pacer.js';
-import { SessionRecorder } from './recorder.js';
+import { socketUrl, type LinkStatus } from './link.js';
+import { screenLayout } from './layout.js';
 import { STYLES } from './styles.js';
+import { IME_SENTINEL, TEMPLATE } from './template.js';
+import { buildFunctionKeys, buildSpeedMenu, describeStatus, wireToolbarActions } from './toolbar.js';
 import { CanvasView } from './view.js';
+
+export type { LineStats } from './controller.js';
 
 export const ELEMENT_NAME = 'minitel-terminal';
 
-/** Bezel proportions, as fractions of the screen's width: sides, top, bottom (which carries the badge). */
-const BEZEL = { x: 0.075, top: 0.075, bottom: 0.13, glass: 0.075 * 0.28 } as const;
-
-/** When bytes were decoded, to check the line pacing from a page or a test. */
-export interface LineStats {
-  bytesDecoded: number;
-  /** performance.now() when the first and the last byte since the last reset were decoded. */
-  firstDecodedAt: number;
-  lastDecodedAt: number;
-}
-
-function timestamp(): string {
-  const d = new Date();
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${two(d.getMonth() + 1)}${two(d.getDate())}-${two(d.getHours())}${two(d.getMinutes())}${two(d.getSeconds())}`;
-}
-
-function describeStatus(status: LinkStatus): string {
-  switch (status.state) {
-    case 'idle':
-      return 'Not connected';
-    case 'connecting':
-      return `Connecting to ${status.url}…`;
-    case 'connected':
-      return `Connected — ${status.url}`;
-    case 'closed': {
-      if (status.error) return `Connection failed — ${status.url}`;
-      const reason = status.reason ? `: ${status.reason}` : '';
-      return `Connection closed${status.code ? ` (${status.code})` : ''}${reason}`;
-    }
-  }
-}
 
 export class MinitelTerminalElement extends HTMLElement {
   static get observedAttributes(): string[] {
     return ['url', 'speed', 'model', 'colour', 'color', 'scale', 'bezel', 'subprotocol', 'frames', 'hide-keys', 'hide-toolbar'];
   }
 
-  private term: Terminal;
-  private readonly pacer: LinePacer;
-  private readonly recorder = new SessionRecorder();
+  private readonly controller: TerminalController;
   private readonly bell = new Bell();
-  private link: SocketLink;
   private readonly view: CanvasView;
-  private linkStatus: LinkStatus = { state: 'idle', url: '' };
-  private readonly stats: LineStats = { bytesDecoded: 0, firstDecodedAt: 0, lastDecodedAt: 0 };
-  /** TS + → alternates insert mode on and off on the keyboard itself (p.124). */
-  private insertKeyOn = false;
-  /** Connexion/Fin pressed once on this connection: the next press hangs up (p.123). */
-  private finPressed = false;
   private resizeObserver: ResizeObserver | undefined;
   private statusNote = '';
   private statusNoteTimer: ReturnType<typeof setTimeout> | undefined;
@@ -129,24 +94,22 @@ export class MinitelTerminalElement extends HTMLElement {
     this.recordButton = find('[data-action="record"]');
     this.fileInput = find('input[type="file"]');
 
-    const keys = find<HTMLDivElement>('.keys');
-    for (const info of FUNCTION_KEY_BAR) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.dataset.key = info.name;
-      button.title = `${info.label} (${info.shortcuts.join(' or ')})`;
-      const name = document.createElement('span');
-      name.textContent = info.label;
-      const kbd = document.createElement('kbd');
-      kbd.textContent = info.shortcuts.join(' · ');
-      button.append(name, kbd);
-      keys.append(button);
-    }
+    buildFunctionKeys(find<HTMLDivElement>('.keys'), (name) => this.pressKey(name), () => this.bell.unlock());
 
-    this.term = this.makeTerminal(parseModel(this.getAttribute('model')));
-    this.pacer = new LinePacer((bytes) => this.decode(bytes), { speed: parseSpeed(this.getAttribute('speed')) });
-    this.link = this.makeLink();
-    this.view = new CanvasView(this.canvasElement, this.term.screen, { colour: this.colourAttribute() });
+    this.controller = new TerminalController(
+      { model: parseModel(this.getAttribute('model')), speed: parseSpeed(this.getAttribute('speed')), ...this.linkAttributes() },
+      {
+        paint: () => this.view.requestPaint(),
+        bell: () => this.ringBell(),
+        status: (status) => {
+          this.renderStatus();
+          this.emit('statechange', status);
+        },
+        note: (message) => this.note(message),
+        emit: (type, detail) => this.emit(type, detail),
+      },
+    );
+    this.view = new CanvasView(this.canvasElement, this.controller.terminal.screen, { colour: this.colourAttribute() });
     this.wire();
     this.renderStatus();
   }
@@ -163,7 +126,7 @@ export class MinitelTerminalElement extends HTMLElement {
     window.addEventListener('resize', this.onWindowResize);
     document.addEventListener('fullscreenchange', this.onFullscreenChange);
     const url = this.getAttribute('url');
-    if (url && this.linkStatus.state === 'idle') this.connect();
+    if (url && this.controller.status.state === 'idle') this.connect();
   }
 
   disconnectedCallback(): void {
@@ -174,8 +137,7 @@ export class MinitelTerminalElement extends HTMLElement {
     // Moving the element in the page calls disconnect then connect: only hang up if it really left.
     queueMicrotask(() => {
       if (!this.isConnected) {
-        this.link.close();
-        this.pacer.dispose();
+        this.controller.dispose();
         this.bell.close();
       }
     });
@@ -189,11 +151,12 @@ export class MinitelTerminalElement extends HTMLElement {
         if (this.isConnected && value) this.connect();
         break;
       case 'speed':
-        this.pacer.speed = parseSpeed(value);
-        this.speedSelect.value = String(this.pacer.speed);
+        this.controller.speed = parseSpeed(value);
+        this.speedSelect.value = String(this.controller.speed);
         break;
       case 'model':
-        this.swapTerminal(parseModel(value));
+        this.controller.setModel(parseModel(value));
+        this.view.screen = this.controller.terminal.screen;
         break;
       case 'colour':
       case 'color':
@@ -206,7 +169,7 @@ export class MinitelTerminalElement extends HTMLElement {
       case 'subprotocol':
       case 'frames':
         // Applies from the next connection.
-        if (this.linkStatus.state !== 'connected' && this.linkStatus.state !== 'connecting') this.link = this.makeLink();
+        this.controller.setLinkOptions(this.linkAttributes());
         break;
       case 'hide-keys':
         this.shadowRoot?.querySelector('.keys')?.classList.toggle('hidden', value !== null);
@@ -229,13 +192,13 @@ export class MinitelTerminalElement extends HTMLElement {
   }
   /** Baud rate (0 = unthrottled). */
   get speed(): number {
-    return this.pacer.speed;
+    return this.controller.speed;
   }
   set speed(value: number) {
     this.setAttribute('speed', String(value));
   }
   get model(): TerminalModel {
-    return this.term.model;
+    return this.controller.terminal.model;
   }
   set model(value: TerminalModel) {
     this.setAttribute('model', value);
@@ -273,30 +236,30 @@ export class MinitelTerminalElement extends HTMLElement {
 
   /** The decoder: screen model, modes, replies. The same class as the server's mirror. */
   get terminal(): Terminal {
-    return this.term;
+    return this.controller.terminal;
   }
   get screen(): Screen {
-    return this.term.screen;
+    return this.controller.terminal.screen;
   }
   get canvas(): HTMLCanvasElement {
     return this.canvasElement;
   }
   /** Connection state: idle, connecting, connected or closed. */
   get state(): LinkStatus['state'] {
-    return this.linkStatus.state;
+    return this.controller.status.state;
   }
   get status(): Readonly<LinkStatus> {
-    return this.linkStatus;
+    return this.controller.status;
   }
   /** Bytes received and still waiting for their time on the line. */
   get pending(): number {
-    return this.pacer.pending;
+    return this.controller.pending;
   }
   get lineStats(): Readonly<LineStats> {
-    return { ...this.stats };
+    return this.controller.lineStats;
   }
   get recording(): boolean {
-    return this.recorder.recording;
+    return this.controller.recording;
   }
   /** Blinking on (default); false freezes the 'on' phase, for stills. */
   get blink(): boolean {
@@ -332,26 +295,17 @@ export class MinitelTerminalElement extends HTMLElement {
       this.note(error instanceof Error ? error.message : String(error));
       return;
     }
-    this.link.close();
-    this.link = this.makeLink();
-    // A new call: what the old line still had in transit is gone; the terminal
-    // resets its screen state, modes and routing (p.87, p.147).
-    this.pacer.clear();
-    this.term.reset();
-    this.insertKeyOn = false;
-    this.finPressed = false;
-    this.view.requestPaint();
-    this.link.open(address);
+    this.controller.connect(address);
   }
 
   /** Hangs up. */
   disconnect(): void {
-    this.link.close();
+    this.controller.disconnect();
   }
 
   /** Connects again to the last address. */
   reconnect(): void {
-    this.connect(this.linkStatus.url || undefined);
+    this.connect(this.controller.status.url || undefined);
   }
 
   // ---- Keyboard -----------------------------------------------------------------------------
@@ -369,16 +323,14 @@ export class MinitelTerminalElement extends HTMLElement {
 
   /** Sends bytes to the server as they are, as if typed. */
   sendBytes(bytes: Uint8Array): boolean {
-    return this.link.send(bytes);
+    return this.controller.sendBytes(bytes);
   }
 
   // ---- Screen and line ----------------------------------------------------------------------
 
   /** Queues bytes as if received from the line: recorded, then decoded at the line speed. */
   receive(bytes: Uint8Array): void {
-    if (bytes.length === 0) return;
-    this.recorder.record(bytes);
-    this.pacer.push(bytes);
+    this.controller.receive(bytes);
   }
 
   /** Replays a .vdt page or session at the current speed (file padding stripped, docs §11). */
@@ -388,42 +340,26 @@ export class MinitelTerminalElement extends HTMLElement {
       this.note(`${name} is larger than ${LIMITS.replayFileBytes >> 20} MiB: not replayed`);
       return;
     }
-    const bytes = file instanceof Uint8Array ? file.slice() : new Uint8Array(await file.arrayBuffer());
-    const page = stripFilePadding(bytes);
-    this.note(`Replaying ${name} (${page.length} bytes at ${this.pacer.speed === UNTHROTTLED ? 'full speed' : `${this.pacer.speed} baud`})`);
-    this.receive(page);
+    this.controller.replay(file instanceof Uint8Array ? file : new Uint8Array(await file.arrayBuffer()), name);
   }
 
   /** Decodes everything still queued now. */
   flush(): void {
-    this.pacer.flush();
+    this.controller.flush();
   }
 
   resetLineStats(): void {
-    this.stats.bytesDecoded = 0;
-    this.stats.firstDecodedAt = 0;
-    this.stats.lastDecodedAt = 0;
+    this.controller.resetLineStats();
   }
 
   /** The screen as text (Screen.text): rows 0–24, accents as Unicode. */
   text(options?: TextOptions): string {
-    return this.term.screen.text(options);
+    return this.controller.terminal.screen.text(options);
   }
 
   /** Copies the screen as text to the clipboard. */
   async copyText(): Promise<void> {
-    const text = this.text();
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch {
-      // Clipboard API refused (no permission, insecure page): the old way.
-      const area = document.createElement('textarea');
-      area.value = text;
-      this.shadowRoot?.append(area);
-      area.select();
-      document.execCommand('copy');
-      area.remove();
-    }
+    await copyToClipboard(this.text(), this.shadowRoot);
     this.note('Screen copied as text');
   }
 
@@ -433,25 +369,24 @@ export class MinitelTerminalElement extends HTMLElement {
   }
 
   async saveScreenshot(): Promise<void> {
-    download(await this.screenshot(), `minitel-${timestamp()}.png`);
+    downloadScreenshot(await this.screenshot());
   }
 
   startRecording(): void {
-    this.recorder.start();
+    this.controller.startRecording();
     this.renderRecording();
   }
 
   /** Stops recording and returns every byte received meanwhile. */
   stopRecording(): Uint8Array<ArrayBuffer> {
-    const bytes = this.recorder.stop();
+    const bytes = this.controller.stopRecording();
     this.renderRecording();
     return bytes;
   }
 
   /** Stops recording and downloads the session as a .vdt file. */
   saveRecording(): void {
-    const bytes = this.stopRecording();
-    download(new Blob([bytes], { type: 'application/octet-stream' }), `minitel-${timestamp()}.vdt`);
+    downloadRecording(this.stopRecording());
   }
 
   async toggleFullscreen(): Promise<void> {
@@ -466,67 +401,19 @@ export class MinitelTerminalElement extends HTMLElement {
 
   /** Marks every row dirty and paints now: a full-screen repaint (for benchmarks). */
   repaint(): number {
-    this.term.screen.markAllDirty();
+    this.controller.terminal.screen.markAllDirty();
     return this.view.paint();
   }
 
   // ---- Internals ----------------------------------------------------------------------------
 
-  private makeTerminal(model: TerminalModel): Terminal {
-    const terminal = new Terminal({
-      model,
-      onReply: (bytes) => {
-        // Replies go to the module that asked: for an emulator, the server socket (p.134).
-        this.link.send(bytes);
-        this.emit('reply', { bytes });
-      },
-      onBell: () => this.ringBell(),
-      onDisconnect: () => this.link.close('hung up by the service (PRO1 DECONNEXION)'),
-    });
-    terminal.connected = this.linkStatus?.state === 'connected';
-    return terminal;
-  }
-
-  /** A model change: a new decoder showing the same screen. */
-  private swapTerminal(model: TerminalModel): void {
-    if (model === this.term.model) return;
-    const old = this.term;
-    this.term = this.makeTerminal(model);
-    this.term.screen.copyFrom(old.screen);
-    this.view.screen = this.term.screen;
-  }
-
-  private makeLink(): SocketLink {
+  /** Link options from the attributes: frames and subprotocols, for the next connection. */
+  private linkAttributes(): { frames: FrameMode; protocols: string[] } {
     const protocols = (this.getAttribute('subprotocol') ?? '')
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean);
-    return new SocketLink(
-      {
-        onBytes: (bytes) => this.receive(bytes),
-        onStatus: (status) => this.onStatus(status),
-      },
-      { frames: parseFrames(this.getAttribute('frames')), protocols },
-    );
-  }
-
-  private onStatus(status: LinkStatus): void {
-    this.linkStatus = status;
-    this.term.connected = status.state === 'connected';
-    if (status.state !== 'connected') this.finPressed = false;
-    this.renderStatus();
-    this.emit('statechange', { ...status });
-  }
-
-  /** Bytes whose time has come on the line. */
-  private decode(bytes: Uint8Array): void {
-    const now = performance.now();
-    if (this.stats.bytesDecoded === 0) this.stats.firstDecodedAt = now;
-    this.stats.bytesDecoded += bytes.length;
-    this.stats.lastDecodedAt = now;
-    this.term.write(bytes);
-    this.view.requestPaint();
-    if (this.pacer.pending === 0) this.emit('drain', this.lineStats);
+    return { frames: parseFrames(this.getAttribute('frames')), protocols };
   }
 
   private ringBell(): void {
@@ -537,72 +424,13 @@ export class MinitelTerminalElement extends HTMLElement {
     this.emit('bell', undefined);
   }
 
-  private keyboardMode(): KeyboardMode {
-    const modes = this.term.modes;
-    return { lowercase: modes.lowercase, extended: modes.extendedKeyboard, c0Cursor: modes.c0CursorKeys };
-  }
-
-  /**
-   * Does what a Minitel key does. Returns false when the key sends nothing in
-   * the current keyboard mode, so the browser may keep it (Ctrl+C on the
-   * standard keyboard, where Ctrl is disabled, copies as usual).
-   */
+  /** A Minitel key; Connexion/Fin while not connected dials the address the element knows. */
   private perform(action: KeyAction, repeat: boolean): boolean {
-    if (action.type === 'key' && action.key.type === 'function' && action.key.name === 'ConnexionFin') {
-      if (!repeat) this.connexionFin();
-      return true;
-    }
-    const mode = this.keyboardMode();
-    let bytes: Uint8Array;
-    let key: Key | undefined;
-    switch (action.type) {
-      case 'key':
-        key = action.key;
-        bytes = keyBytes(key, mode);
-        break;
-      case 'insert-toggle':
-        key = { type: 'cursor', name: this.insertKeyOn ? 'InsertModeOff' : 'InsertModeOn' };
-        bytes = keyBytes(key, mode);
-        if (bytes.length > 0) this.insertKeyOn = !this.insertKeyOn;
-        break;
-      case 'bytes':
-        bytes = action.bytes;
-        break;
-    }
-    if (bytes.length === 0) return false;
-    // The standard keyboard has no auto-repeat; the extended one repeats (p.42).
-    if (repeat && !mode.extended) return true;
-    const connected = this.linkStatus.state === 'connected';
-    if (connected) this.link.send(bytes);
-    // Connected, the screen shows keys only when the service links keyboard to
-    // screen (PRO3, p.81); in local state the modem loops every key back (p.48).
-    if (!connected || this.term.localEcho) {
-      this.term.write(bytes);
-      this.view.requestPaint();
-    }
-    this.emit('key', { key, bytes });
+    if (this.controller.perform(action, repeat)) return true;
+    if (action.type !== 'key' || action.key.type !== 'function' || action.key.name !== 'ConnexionFin') return false;
+    if (this.getAttribute('url') || this.controller.status.url || this.connectInput.value) this.connect(this.controller.status.url || undefined);
+    else this.connectInput.focus();
     return true;
-  }
-
-  /** Connexion/Fin: dials when idle; connected, sends SEP 49 and a second press hangs up (p.123). */
-  private connexionFin(): void {
-    const state = this.linkStatus.state;
-    if (state === 'connecting') {
-      this.link.close();
-    } else if (state === 'connected') {
-      if (this.finPressed) {
-        this.link.close('hung up (Connexion/Fin)');
-      } else {
-        this.finPressed = true;
-        const bytes = keyBytes({ type: 'function', name: 'ConnexionFin' });
-        this.link.send(bytes);
-        this.emit('key', { key: { type: 'function', name: 'ConnexionFin' }, bytes });
-      }
-    } else if (this.getAttribute('url') || this.linkStatus.url || this.connectInput.value) {
-      this.connect(this.linkStatus.url || undefined);
-    } else {
-      this.connectInput.focus();
-    }
   }
 
   private wire(): void {
@@ -623,53 +451,19 @@ export class MinitelTerminalElement extends HTMLElement {
     this.ime.addEventListener('input', this.onImeInput);
     this.ime.addEventListener('compositionend', this.onCompositionEnd);
 
-    const keys = this.shadowRoot?.querySelector('.keys');
-    // Buttons must not take the focus, or the phone keyboard would close.
-    keys?.addEventListener('pointerdown', (event) => event.preventDefault());
-    keys?.addEventListener('mousedown', (event) => event.preventDefault());
-    keys?.addEventListener('click', (event) => {
-      const button = (event.target as Element).closest('button');
-      const name = button?.dataset.key as FunctionKeyName | undefined;
-      if (name === undefined) return;
-      this.bell.unlock();
-      this.pressKey(name);
-    });
-
     this.reconnectButton.addEventListener('click', () => this.reconnect());
     this.connectForm.addEventListener('submit', (event) => {
       event.preventDefault();
       this.connect(this.connectInput.value);
     });
-    for (const baud of [...LINE_SPEEDS, UNTHROTTLED]) {
-      const option = document.createElement('option');
-      option.value = String(baud);
-      option.textContent = baud === UNTHROTTLED ? 'max' : `${baud} baud`;
-      this.speedSelect.append(option);
-    }
-    this.speedSelect.value = String(this.pacer.speed);
-    this.speedSelect.addEventListener('change', () => this.setAttribute('speed', this.speedSelect.value));
+    buildSpeedMenu(this.speedSelect, this.controller.speed, (baud) => this.setAttribute('speed', baud));
 
-    const bar = this.shadowRoot?.querySelector('.bar');
-    bar?.addEventListener('click', (event) => {
-      const action = (event.target as Element).closest<HTMLElement>('[data-action]')?.dataset.action;
-      switch (action) {
-        case 'copy':
-          void this.copyText();
-          break;
-        case 'png':
-          void this.saveScreenshot();
-          break;
-        case 'record':
-          if (this.recorder.recording) this.saveRecording();
-          else this.startRecording();
-          break;
-        case 'open':
-          this.fileInput.click();
-          break;
-        case 'fullscreen':
-          void this.toggleFullscreen().catch(() => this.note('Fullscreen is not allowed here'));
-          break;
-      }
+    wireToolbarActions(this.shadowRoot?.querySelector('.bar') ?? null, {
+      copy: () => void this.copyText(),
+      png: () => void this.saveScreenshot(),
+      record: () => (this.controller.recording ? this.saveRecording() : this.startRecording()),
+      open: () => this.fileInput.click(),
+      fullscreen: () => void this.toggleFullscreen().catch(() => this.note('Fullscreen is not allowed here')),
     });
     this.fileInput.addEventListener('change', () => {
       const file = this.fileInput.files?.[0];
@@ -745,43 +539,20 @@ export class MinitelTerminalElement extends HTMLElement {
     return parseColour(this.getAttribute('colour') ?? this.getAttribute('color'));
   }
 
-  /**
-   * Sizes the canvas so one Minitel pixel is a whole number k of device pixels:
-   * CSS size = 320·k / devicePixelRatio. With `scale="auto"` (and in fullscreen)
-   * k is the largest that fits the stage.
-   */
+  /** Sizes the screen and case to whole device pixels per Minitel pixel (layout.ts). */
   private layout(): void {
     const fullscreen = document.fullscreenElement === this;
-    const scale = fullscreen ? 'auto' : this.scale;
     const bezel = this.bezel;
+    const scale = fullscreen ? 'auto' : this.scale;
     this.root.classList.toggle('bezel', bezel);
     this.root.classList.toggle('fit', scale === 'auto');
-    const dpr = window.devicePixelRatio || 1;
-    let k: number;
-    if (scale === 'auto') {
-      const width = this.stage.clientWidth;
-      const height = this.stage.clientHeight;
-      // Everything around the screen is proportional to the screen's width.
-      const aroundX = bezel ? 2 * (BEZEL.x + BEZEL.glass) : 0;
-      const aroundY = bezel ? BEZEL.top + BEZEL.bottom + 2 * BEZEL.glass : 0;
-      const byWidth = (width * dpr) / (SCREEN_WIDTH * (1 + aroundX));
-      const byHeight = (height * dpr) / (SCREEN_HEIGHT + SCREEN_WIDTH * aroundY);
-      k = Math.max(1, Math.floor(Math.min(byWidth, byHeight)));
-    } else {
-      k = Math.max(1, Math.round(scale * dpr));
-    }
-    const cssWidth = (SCREEN_WIDTH * k) / dpr;
-    const cssHeight = (SCREEN_HEIGHT * k) / dpr;
+    const size = screenLayout({ scale, bezel, stageWidth: this.stage.clientWidth, stageHeight: this.stage.clientHeight, devicePixelRatio: window.devicePixelRatio || 1 });
     const style = this.root.style;
-    style.setProperty('--screen-w', `${cssWidth}px`);
-    style.setProperty('--screen-h', `${cssHeight}px`);
-    style.setProperty('--pad-x', `${Math.round(cssWidth * BEZEL.x)}px`);
-    style.setProperty('--pad-top', `${Math.round(cssWidth * BEZEL.top)}px`);
-    style.setProperty('--pad-bottom', `${Math.round(cssWidth * BEZEL.bottom)}px`);
+    for (const [property, pixels] of Object.entries(size)) style.setProperty(property, `${pixels}px`);
   }
 
   private renderStatus(): void {
-    const status = this.linkStatus;
+    const status = this.controller.status;
     this.statusElement.dataset.state = status.state;
     this.statusElement.textContent = this.statusNote || describeStatus(status);
     const closed = status.state === 'closed';
@@ -801,7 +572,7 @@ export class MinitelTerminalElement extends HTMLElement {
   }
 
   private renderRecording(): void {
-    const on = this.recorder.recording;
+    const on = this.controller.recording;
     this.recordButton.setAttribute('aria-pressed', String(on));
     this.recordButton.textContent = on ? '■ Stop & save .vdt' : '● Record';
   }
@@ -809,46 +580,6 @@ export class MinitelTerminalElement extends HTMLElement {
   private emit(type: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
-}
-
-/** Kept in the hidden input so a phone's backspace has something to delete (and fires an event). */
-const IME_SENTINEL = ' ';
-
-const TEMPLATE = `
-<div class="root" part="root">
-  <div class="stage" part="stage">
-    <div class="case" part="bezel">
-      <div class="glass"><canvas part="screen" role="img" aria-label="Minitel screen"></canvas></div>
-      <div class="badge" aria-hidden="true">TELETEL</div>
-    </div>
-    <input class="ime" type="text" aria-label="Minitel keyboard" autocomplete="off" autocapitalize="off"
-      autocorrect="off" spellcheck="false" enterkeyhint="send" inputmode="text">
-  </div>
-  <div class="keys" part="keys" role="toolbar" aria-label="Minitel function keys"></div>
-  <div class="bar" part="toolbar">
-    <span class="status" role="status" aria-live="polite"></span>
-    <button type="button" class="reconnect" hidden>Reconnect</button>
-    <form class="connect">
-      <input type="text" name="url" placeholder="wss://server/…" aria-label="Server address" spellcheck="false">
-      <button type="submit">Connect</button>
-    </form>
-    <label>Speed <select class="speed" aria-label="Line speed"></select></label>
-    <button type="button" data-action="copy" title="Copy the screen as text">Copy text</button>
-    <button type="button" data-action="png" title="Save the screen as a PNG picture">PNG</button>
-    <button type="button" data-action="record" aria-pressed="false" title="Record every byte received as a .vdt file">● Record</button>
-    <button type="button" data-action="open" title="Replay a .vdt file (or drop one on the screen)">Open .vdt</button>
-    <button type="button" data-action="fullscreen" title="Fullscreen">Fullscreen</button>
-    <input type="file" accept=".vdt,.vtx,application/octet-stream" hidden>
-  </div>
-</div>`;
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 /** Registers the element (once, even if the script is loaded twice). */
