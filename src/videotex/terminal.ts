@@ -7,14 +7,22 @@
  * Input flows through two layers, as in the terminal (p.134, p.148):
  *  1. the Protocole filter takes PRO1/PRO2/PRO3 and `ESC 61` out of the stream,
  *     wherever they sit, even inside another sequence, which then resumes;
- *  2. the screen decoder, a table-driven state machine (parser-table.ts).
+ *  2. the screen decoder, a table-driven state machine (parser-table.ts)
+ *     with fast paths for printable runs, attributes, US and REP; its
+ *     handlers by family: C0 and the common sequences here, CSI in
+ *     csi-sequence.ts, DRCS downloads in drcs-loader.ts, ISO 2022,
+ *     transparency and photo blocks in escape-sequences.ts, Protocole
+ *     commands and their replies in protocol.ts.
  * Chunks may split anything anywhere; the result is the same.
  */
 import { C0, ESC_ATTR, ESC_OTHER } from './codes.js';
 import { ACCENT_SHIFT, CharSet, ERROR, SET_SHIFT } from './cell.js';
 import { accentOfCode, composedLetter } from './charset.js';
 import { Accent } from './cell.js';
-import { DRCS_CODES, DRCS_FIRST_CODE, DRCS_SHAPE_BYTES, Screen } from './screen.js';
+import { Screen } from './screen.js';
+import { CsiSequence } from './csi-sequence.js';
+import { DrcsLoader } from './drcs-loader.js';
+import { isoSequence, PhotoBlockHeader, TransparencyMatcher } from './escape-sequences.js';
 import { ScreenWriter } from './screen-writer.js';
 import { resetAttributes } from './attributes.js';
 import { type Link, Protocol, type ProtocolHost, type TerminalModel, type TerminalModes } from './protocol.js';
@@ -75,20 +83,11 @@ export class Terminal implements ProtocolHost {
   // Sequence parameters, bounded (limits.ts).
   private usRow = 0;
   private accent: Accent = Accent.NONE;
-  private readonly csiParameters: number[] = [];
-  private csiPrivate = false;
-  private csiIntermediate = false;
+  private readonly csi = new CsiSequence();
   private readonly isoIntermediates: number[] = [];
-  /** Progress through a transparency terminator: 0 none, 1 after ESC, 2 after ESC 25 / ESC 2F. */
-  private transparentMatch = 0;
-  private transparentFinal = 0;
-  private drcsSet: 0 | 1 = 0;
-  private drcsCode = 0;
-  private drcsHeaderBytes = 0;
-  private drcsBytes = 0;
-  private readonly drcsShape = new Uint8Array(LIMITS.drcsBytesPerShape);
-  private photoHeaderBytes = 0;
-  private photoLength = 0;
+  private readonly transparency = new TransparencyMatcher();
+  private readonly drcs: DrcsLoader;
+  private readonly photo = new PhotoBlockHeader();
   /** Bytes of a Photo-Videotex picture block still to skip, before any other processing. */
   private photoSkip = 0;
 
@@ -103,6 +102,7 @@ export class Terminal implements ProtocolHost {
     this.onDisconnect = options.onDisconnect ?? noop;
     this.screen = new Screen();
     this.writer = new ScreenWriter(this.screen);
+    this.drcs = new DrcsLoader(this.screen);
     this.protocol = new Protocol(
       {
         model: this.options.model,
@@ -335,19 +335,23 @@ export class Terminal implements ProtocolHost {
         return;
       case Action.ABORT_EXECUTE:
         // Resynchronisation (p.99): the pending sequence is dropped and the C0 executed.
-        if (this.state === State.DRCS_DATA) this.commitDrcsShape();
+        if (this.state === State.DRCS_DATA) this.drcs.commit();
         this.state = State.GROUND;
         this.execute(b);
         return;
       case Action.ESC_ATTRIBUTE:
         this.state = State.GROUND;
-        if (b === ESC_ATTR.CSI) this.startCsi();
-        else this.writer.attribute(b);
+        if (b === ESC_ATTR.CSI) {
+          this.state = State.CSI;
+          this.csi.start();
+        } else {
+          this.writer.attribute(b);
+        }
         return;
       case Action.ESC_INTERMEDIATE:
         if (b === ESC_OTHER.TRANSPARENCY) {
           this.state = State.TRANSPARENT;
-          this.transparentMatch = 0;
+          this.transparency.start();
           return;
         }
         this.isoIntermediates.length = 0;
@@ -360,17 +364,17 @@ export class Terminal implements ProtocolHost {
         return;
       case Action.ISO_FINAL:
         this.state = State.GROUND;
-        this.isoSequence(b);
+        isoSequence(this.isoIntermediates, b, this.writer, this.screen, this.options.model !== 'minitel1b');
         return;
       case Action.CSI_PARAMETER:
-        this.csiParameter(b);
+        this.csi.parameter(b);
         return;
       case Action.CSI_INTERMEDIATE:
-        this.csiIntermediate = true;
+        this.csi.intermediate = true;
         return;
       case Action.CSI_FINAL:
         this.state = State.GROUND;
-        this.csiFinal(b);
+        this.csi.final(b, this.writer);
         return;
       case Action.US_ROW:
         this.usRowByte(b);
@@ -397,29 +401,36 @@ export class Terminal implements ProtocolHost {
         if (b >= 0x40) this.writer.repeat(b - 0x40);
         return;
       case Action.TRANSPARENT_BYTE:
-        this.transparentByte(b);
+        if (this.transparency.byte(b)) this.state = State.GROUND;
         return;
       case Action.DRCS_START:
-        this.drcsStart(b);
+        this.state = this.drcs.start(b);
         return;
       case Action.DRCS_HEADER:
-        this.drcsHeader(b);
+        this.state = this.drcs.header(b);
         return;
       case Action.DRCS_DATA:
-        this.drcsData(b);
+        if (this.drcs.data(b)) return;
+        // Any other byte ends the download; it is then decoded normally.
+        this.state = State.GROUND;
+        this.screenByte(b);
         return;
       case Action.PHOTO_START:
         // A 1B has no photo mode: ESC 70 is filtered like any ESC final, and what follows is text.
         this.state = State.GROUND;
         if (this.options.model !== 'minitel1b') {
-          this.photoHeaderBytes = 0;
-          this.photoLength = 0;
+          this.photo.start();
           this.state = State.PHOTO_HEADER;
         }
         return;
-      case Action.PHOTO_HEADER:
-        this.photoByte(b);
+      case Action.PHOTO_HEADER: {
+        const skip = this.photo.byte(b);
+        if (skip !== undefined) {
+          this.state = State.GROUND;
+          this.photoSkip = skip;
+        }
         return;
+      }
     }
   }
 
@@ -510,124 +521,6 @@ export class Terminal implements ProtocolHost {
     }
   }
 
-  // ---- ISO 2022 sequences: global mask, DRCS designation (p.94, p.99) -----------
-
-  private isoSequence(final: number): void {
-    const i = this.isoIntermediates;
-    const writer = this.writer;
-    const drcs = this.options.model !== 'minitel1b';
-    if (i.length === 2 && i[0] === ESC_OTHER.GLOBAL && i[1] === SP) {
-      if (final === 0x58) this.setGlobalMask(true);
-      else if (final === 0x5f) this.setGlobalMask(false);
-    } else if (drcs && i[0] === ESC_OTHER.DESIGNATE_G0) {
-      if (i.length === 1 && final === 0x40) writer.drcsG0 = false;
-      else if (i.length === 2 && i[1] === SP && final === 0x42) writer.drcsG0 = true;
-    } else if (drcs && i[0] === ESC_OTHER.DESIGNATE_G1) {
-      if (i.length === 1 && final === 0x63) writer.drcsG1 = false;
-      else if (i.length === 2 && i[1] === SP && final === 0x43) writer.drcsG1 = true;
-    }
-    // Anything else in ISO 2022 form is filtered (p.99).
-  }
-
-  private setGlobalMask(on: boolean): void {
-    if (this.screen.globalMask === on) return;
-    this.screen.globalMask = on;
-    this.screen.markAllDirty();
-  }
-
-  /** `ESC 25` … `ESC 25 40` or `ESC 2F 3F`: everything between is ignored (p.99). */
-  private transparentByte(b: number): void {
-    if (this.transparentMatch === 1) {
-      if (b === 0x25 || b === 0x2f) {
-        this.transparentMatch = 2;
-        this.transparentFinal = b === 0x25 ? 0x40 : 0x3f;
-        return;
-      }
-    } else if (this.transparentMatch === 2 && b === this.transparentFinal) {
-      this.state = State.GROUND;
-      this.transparentMatch = 0;
-      return;
-    }
-    this.transparentMatch = b === C0.ESC ? 1 : 0;
-  }
-
-  // ---- CSI (p.94–97) ---------------------------------------------------------------
-
-  private startCsi(): void {
-    this.state = State.CSI;
-    this.csiParameters.length = 0;
-    this.csiPrivate = false;
-    this.csiIntermediate = false;
-  }
-
-  private csiParameter(b: number): void {
-    const p = this.csiParameters;
-    if (b >= 0x30 && b <= 0x39) {
-      if (p.length === 0) p.push(0);
-      const last = p.length - 1;
-      // Values saturate: a flood of digits costs no memory (limits.ts).
-      p[last] = Math.min(p[last] * 10 + (b - 0x30), LIMITS.csiParameterValue);
-    } else if (b === 0x3b) {
-      if (p.length === 0) p.push(0);
-      if (p.length < LIMITS.csiParameters) p.push(0);
-    } else {
-      this.csiPrivate = true;
-    }
-  }
-
-  private csiFinal(final: number): void {
-    const writer = this.writer;
-    // CSI never acts in row 0 (p.95); private or intermediate forms are not Videotex.
-    if (writer.inRowZero || this.csiPrivate || this.csiIntermediate) return;
-    const p = this.csiParameters;
-    const first = p.length > 0 ? p[0] : 0;
-    const count = Math.max(1, first);
-    switch (final) {
-      case 0x41:
-        writer.cursorUp(count);
-        break;
-      case 0x42:
-        writer.cursorDown(count);
-        break;
-      case 0x43:
-        writer.cursorRight(count);
-        break;
-      case 0x44:
-        writer.cursorLeft(count);
-        break;
-      case 0x48:
-        writer.cursorPosition(Math.max(1, first), Math.max(1, p.length > 1 ? p[1] : 1));
-        break;
-      case 0x4a:
-        writer.eraseInScreen(first);
-        break;
-      case 0x4b:
-        writer.eraseInRow(first);
-        break;
-      case 0x50:
-        writer.deleteCharacters(count);
-        break;
-      case 0x40:
-        writer.insertCharacters(count);
-        break;
-      case 0x4c:
-        writer.insertRows(count);
-        break;
-      case 0x4d:
-        writer.deleteRows(count);
-        break;
-      case 0x68:
-        if (first === 4) writer.insertMode = true;
-        break;
-      case 0x6c:
-        if (first === 4) writer.insertMode = false;
-        break;
-      default:
-        // Unknown CSI sequences are swallowed (p.97).
-        break;
-    }
-  }
-
   // ---- US: addressing and DRCS (p.96–97) -----------------------------------------
 
   private usRowByte(b: number): void {
@@ -661,94 +554,6 @@ export class Terminal implements ProtocolHost {
     const row = (this.usRow - 0x30) * 10 + (b - 0x30);
     if (row > 24) return;
     this.writer.moveTo(row, 1);
-  }
-
-  // ---- DRCS downloads (Minitel 2; docs/videotex.md §6.3) ---------------------------
-
-  private drcsStart(b: number): void {
-    if (b === SP) {
-      this.drcsHeaderBytes = 0;
-      this.state = State.DRCS_HEADER;
-    } else if (b >= DRCS_FIRST_CODE && b <= 0x7e) {
-      this.drcsCode = b;
-      this.drcsBytes = 0;
-      this.state = State.DRCS_DATA;
-    } else {
-      this.state = State.GROUND;
-    }
-  }
-
-  /** `US 23 20 20 20 42 49` (G'0) or `… 43 49` (G'1): which set the shapes load into. */
-  private drcsHeader(b: number): void {
-    if (b === 0x42) this.drcsSet = 0;
-    else if (b === 0x43) this.drcsSet = 1;
-    if (b === 0x49 || ++this.drcsHeaderBytes >= LIMITS.drcsHeaderBytes) this.state = State.GROUND;
-  }
-
-  /** Shape bytes 0x40–0x7F carry 6 bits each; 0x30 closes one shape and opens the next. */
-  private drcsData(b: number): void {
-    if (b === 0x30) {
-      if (this.drcsBytes > 0) {
-        this.commitDrcsShape();
-        this.drcsCode++;
-      }
-      this.drcsBytes = 0;
-      this.drcsShape.fill(0);
-      return;
-    }
-    if (b >= 0x40) {
-      if (this.drcsBytes < LIMITS.drcsBytesPerShape) this.drcsShape[this.drcsBytes++] = b & 0x3f;
-      return;
-    }
-    // Any other byte ends the download; the byte is then decoded normally.
-    this.commitDrcsShape();
-    this.state = State.GROUND;
-    this.screenByte(b);
-  }
-
-  /** Unpacks the 6-bit groups (MSB first) into 10 rows of 8 pixels and stores the shape. */
-  private commitDrcsShape(): void {
-    const count = this.drcsBytes;
-    this.drcsBytes = 0;
-    if (count === 0 || this.drcsCode < DRCS_FIRST_CODE || this.drcsCode >= DRCS_FIRST_CODE + DRCS_CODES) return;
-    const target = this.screen.writableDrcsShape(this.drcsSet, this.drcsCode);
-    // A bit accumulator: 6 bits in per group, 8 bits out per row.
-    let bits = 0;
-    let pending = 0;
-    let group = 0;
-    for (let row = 0; row < DRCS_SHAPE_BYTES; row++) {
-      while (pending < 8) {
-        bits = (bits << 6) | (group < count ? this.drcsShape[group] : 0);
-        group++;
-        pending += 6;
-      }
-      pending -= 8;
-      target[row] = (bits >> pending) & 0xff;
-      bits &= (1 << pending) - 1;
-    }
-    this.drcsShape.fill(0);
-    this.screen.drcsVersion++;
-    this.screen.markAllDirty();
-  }
-
-  // ---- Photo-Videotex blocks (docs/videotex.md §11) ------------------------------
-
-  /**
-   * Pages for photo terminals embed pictures as `ESC 70`, three header bytes
-   * (`23 40 7F` in every page we have), a length in 5-bit groups (bit 5 set on
-   * all but the last group) and that many bytes of picture data, JPEG included.
-   * We show no picture, but skip the block whole, as reference emulators do,
-   * instead of printing its bytes as garbage.
-   */
-  private photoByte(b: number): void {
-    if (this.photoHeaderBytes < 3) {
-      this.photoHeaderBytes++;
-      return;
-    }
-    this.photoLength = Math.min((this.photoLength << 5) | (b & 0x1f), LIMITS.photoBlockBytes);
-    if (b & 0x20 && ++this.photoHeaderBytes < 3 + LIMITS.photoLengthBytes) return;
-    this.state = State.GROUND;
-    this.photoSkip = this.photoLength;
   }
 
   // ---- SS2: G2 characters and accents (p.88–90) ------------------------------------
