@@ -151,8 +151,14 @@ describe.skipIf(unreachable !== null)('PostgreSQL store: its own', () => {
     const store = await openPostgresStore(TEST_DATABASE_URL, { schema: schemas.name(), applicationName });
     await Promise.all([store.mail.count('m'), store.mail.count('m'), store.mail.count('m')]);
     await schemas.query(null, 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
-    const first = await store.mail.send({ mailbox: 'm', from: 'a', body: 'après' }).catch((e: unknown) => e);
-    if (first instanceof Error) expect(isStoreError(first, 'TELETEL_E_STORE_UNAVAILABLE')).toBe(true);
+    // Each of the three pooled connections that were dropped may fail one call (the pool learns of
+    // a dropped idle connection only when it is used or its error event is read), and no more.
+    for (let attempt = 0; attempt <= 3; attempt++) {
+      const result = await store.mail.send({ mailbox: 'm', from: 'a', body: 'après' }).catch((e: unknown) => e);
+      if (!(result instanceof Error)) break;
+      expect(isStoreError(result, 'TELETEL_E_STORE_UNAVAILABLE')).toBe(true);
+      expect(attempt).toBeLessThan(3);
+    }
     await store.mail.send({ mailbox: 'm', from: 'a', body: 'encore' });
     expect((await store.mail.list('m')).map((m) => m.body)).toContain('encore');
     await store.close();
