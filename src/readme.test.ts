@@ -25,6 +25,7 @@ const NOT_RUN: readonly [RegExp, string][] = [
   [/^npm run bench( |$)/, 'benchmarks take minutes and print figures, they are not tests'],
   [/^npx teletel connect localhost:3616$/, 'interactive, in a terminal: src/cli/commands/connect.test.ts drives the same client'],
   [/^npx teletel serve --dev( |$)/, 'a long-running server: src/server/user-services.test.ts runs serve --dev'],
+  [/^npx teletel serve --minipavi /, 'a long-running server calling a remote service: src/server/minipavi/minipavi.test.ts runs serve --minipavi against a test service'],
   [/^sudo -u postgres /, 'administers a PostgreSQL server'],
   [/^TELETEL_DATABASE_URL=postgres:\/\/teletel:PASSWORD@db\.example/, 'needs the PostgreSQL server the README sets up: src/store/postgres.test.ts covers it'],
 ];

@@ -7,6 +7,8 @@ import { access, constants, mkdir, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isPostgresUrl, redactUrl } from '../store/postgres.js';
+import { minipaviSetting } from './minipavi/config.js';
+import type { MiniPaviServiceOptions } from './minipavi/service.js';
 import { ConfigError } from './errors.js';
 import { PACING_SPEED, resolveLimits, type ServerLimits } from './limits.js';
 
@@ -39,6 +41,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Folder of user services, one sub-folder each (absolute); unset: none (no ./services folder). */
   servicesDir?: string;
+  /** Codes served by remote MiniPavi services (minipavi/config.ts). */
+  minipavi?: MiniPaviServiceOptions[];
   limits: ServerLimits;
 }
 
@@ -78,6 +82,7 @@ const SETTINGS = {
   services: { flag: 'services', env: 'TELETEL_SERVICES', key: 'services' },
   idleTimeout: { flag: 'idle-timeout', env: 'TELETEL_IDLE_TIMEOUT', key: 'idleTimeout' },
   maxSession: { flag: 'max-session', env: 'TELETEL_MAX_SESSION', key: 'maxSession' },
+  minipavi: { flag: 'minipavi', env: 'TELETEL_MINIPAVI', key: 'minipavi' },
 } as const;
 type SettingName = keyof typeof SETTINGS;
 
@@ -132,6 +137,8 @@ export async function loadConfig(sources: ConfigSources): Promise<ServerConfig> 
   const publicDir = publicRaw === undefined ? DEFAULT_PUBLIC_DIR : resolve(sources.cwd, stringSetting(publicRaw, '', problems));
   const logLevel = choiceSetting(pick('logLevel'), LOG_LEVELS, DEFAULTS.logLevel, problems);
   const servicesDir = await servicesSetting(pick('services'), sources.cwd, problems);
+  const minipaviRaw = pick('minipavi');
+  const minipavi = minipaviSetting(minipaviRaw?.value, minipaviRaw?.source ?? 'minipavi', problems);
 
   const { limits, problems: limitProblems } = resolveLimits(file?.values.limits, file ? `${file.path}` : 'limits');
   problems.push(...limitProblems);
@@ -159,6 +166,7 @@ export async function loadConfig(sources: ConfigSources): Promise<ServerConfig> 
     publicDir,
     logLevel,
     ...(servicesDir === undefined ? {} : { servicesDir }),
+    minipavi,
     limits,
   };
 }

@@ -7,6 +7,7 @@
  * one process.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { minipaviRegistry } from './minipavi/metrics.js';
 
 export type TransportName = 'websocket' | 'tcp' | 'serial';
 export const TRANSPORTS: readonly TransportName[] = ['websocket', 'tcp', 'serial'];
@@ -109,8 +110,9 @@ export class GatewayMetrics {
     this.lag.observe(ms / 1000);
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /** The gateway's metrics, then the MiniPavi services' (minipavi/metrics.ts). */
+  async text(): Promise<string> {
+    return `${await this.registry.metrics()}\n${await minipaviRegistry.metrics()}`;
   }
 
   get contentType(): string {

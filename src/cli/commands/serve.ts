@@ -16,6 +16,8 @@ import { ServiceFolders, watchServiceFolders, type ServiceFolderWatcher } from '
 import { serviceModuleImporter } from '../../server/service-modules.js';
 import { CliError, EXIT, type CliIo, type Command } from '../command.js';
 import { serveBanner } from './serve-banner.js';
+import { miniPaviService } from '../../server/minipavi/service.js';
+import { MiniPaviVisits } from '../../server/minipavi/visits.js';
 
 export interface ServeDependencies {
   /** The built-in services (default: those of src/services), given the bus that goes with the store; user services are added to them. */
@@ -53,15 +55,17 @@ one port, raw TCP/telnet on another, and a Minitel on a serial cable.
   --dev               watch the services folder and reload a service when its files change:
                       new visits get the new version, visits under way finish on the old one;
                       a version that fails to load is logged and the previous one keeps running
+  --minipavi CODE=URL  a service speaking MiniPavi's HTTP protocol for that code (repeatable);
+                      only the URL's host (and a config file's allowedHosts) is ever called
   --log-level L       fatal, error, warn, info (default), debug, trace or silent
   --config FILE       JSON file with any of: host, port, tcpPort, data, database, serial, serialSpeed,
                       serialFraming, websocketSpeed, tcpSpeed, public, services, logLevel,
-                      idleTimeout, maxSession, and "limits" (see src/server/limits.ts)
+                      idleTimeout, maxSession, minipavi, and "limits" (see src/server/limits.ts)
 
 Each option can also come from the environment: TELETEL_PORT, TELETEL_TCP_PORT,
 TELETEL_HOST, TELETEL_DATA, TELETEL_DATABASE_URL, TELETEL_SERIAL, TELETEL_SERIAL_SPEED,
 TELETEL_SERIAL_FRAMING, TELETEL_WS_SPEED, TELETEL_TCP_SPEED, TELETEL_PUBLIC,
-TELETEL_SERVICES, TELETEL_LOG_LEVEL, TELETEL_IDLE_TIMEOUT, TELETEL_MAX_SESSION, TELETEL_CONFIG.
+TELETEL_SERVICES, TELETEL_MINIPAVI, TELETEL_LOG_LEVEL, TELETEL_IDLE_TIMEOUT, TELETEL_MAX_SESSION, TELETEL_CONFIG.
 Flags win over the environment, which wins over the config file.
 
 Endpoints: / (emulator; /?url=CODE opens a service), /ws (WebSocket;
@@ -72,6 +76,12 @@ Logs are JSON lines (pino) on standard output.
 /** The built-in services of src/services, on the store's bus (PostgreSQL's when the store is, so CHAT spans instances). */
 async function defaultServices(_log: Logger, context: { bus: Bus }): Promise<readonly Service[]> {
   return builtInServices({ bus: context.bus });
+}
+
+/** The configured MiniPavi services (--minipavi CODE=URL, "minipavi" in the config file), sharing one visit registry for PushServiceMsg. */
+function miniPaviServices(config: ServerConfig): Service[] {
+  const visits = new MiniPaviVisits();
+  return (config.minipavi ?? []).map((options) => miniPaviService(options, visits));
 }
 
 /** The services folder's services, or undefined when there is no folder (none given, no ./services). */
@@ -133,6 +143,7 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
       'log-level': { type: 'string' },
       config: { type: 'string' },
       services: { type: 'string' },
+      minipavi: { type: 'string', multiple: true },
       dev: { type: 'boolean' },
     },
     positionals: [0, 0],
@@ -169,7 +180,7 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
       let address;
       let folders: ServiceFolders | undefined;
       try {
-        const builtIns = await (dependencies.services ?? defaultServices)(log, { bus: storage.bus });
+        const builtIns = [...miniPaviServices(config), ...(await (dependencies.services ?? defaultServices)(log, { bus: storage.bus }))];
         folders = userServices(config, builtIns, log, dev, (services) => gateway?.replaceServices(services));
         await folders?.loadAll();
         gateway = new Gateway({ config, services: folders?.services() ?? builtIns, store: storage.store, log });

@@ -1,0 +1,25 @@
+/**
+ * Every bound the MiniPavi adapter puts on a remote service, with why. A
+ * service is a program on someone else's server: slow, broken or hostile
+ * answers are expected, and each costs the session one clear message.
+ */
+export const MINIPAVI_LIMITS = {
+  /** A service that has not answered in this long has failed this call (the user waits on a blank screen meanwhile). */
+  timeoutMs: 5000,
+  /** The whole HTTP answer: a full Videotex page is under 4 KB; 64 KB of context and some commands fit with room to spare. */
+  answerBytes: 512 * 1024,
+  /** Decoded Videotex content of one answer. */
+  contentBytes: 256 * 1024,
+  /** The context a service keeps between calls, as the protocol defines it. */
+  contextCharacters: 65_000,
+  /** Redirects followed for one call, each to an allowed host. */
+  redirects: 3,
+  /** Direct calls in a row (directcall: yes) before the gateway stops the chain: a service calling itself forever. */
+  directCalls: 10,
+  /** Fields of one InputForm. */
+  formFields: 24,
+  /** Messages of one PushServiceMsg. */
+  pushMessages: 100,
+  /** URLPARAMS keys kept from a service URL's query. */
+  urlParams: 32,
+} as const;

@@ -1,0 +1,24 @@
+/**
+ * Per-service figures for MiniPavi services, in the gateway's /metrics
+ * (GatewayMetrics adopts this registry): how long each call takes and the
+ * errors by kind (timeout, status, json, version, base64, size, host,
+ * redirect, network, answer).
+ */
+import { Counter, Histogram, Registry } from 'prom-client';
+
+export const minipaviRegistry = new Registry();
+
+export const minipaviRequestSeconds = new Histogram({
+  name: 'teletel_minipavi_request_seconds',
+  help: 'Time for a MiniPavi service to answer one call, by service code.',
+  labelNames: ['service'],
+  buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+  registers: [minipaviRegistry],
+});
+
+export const minipaviErrors = new Counter({
+  name: 'teletel_minipavi_errors_total',
+  help: 'MiniPavi calls that failed, by service code and kind.',
+  labelNames: ['service', 'kind'],
+  registers: [minipaviRegistry],
+});

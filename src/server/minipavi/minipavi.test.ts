@@ -1,0 +1,153 @@
+/** MiniPavi services through the gateway: real sockets, our Terminal as the Minitel, a test service over HTTP. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseCommandArgs } from '../../cli/command.js';
+import { createServeCommand } from '../../cli/commands/serve.js';
+import { fakeIo, tempFolder } from '../../test-support/fake-io.js';
+import { loadConfig } from '../config.js';
+import { startTestGateway, type TestGateway } from '../test-support/gateway.js';
+import { WsMinitel } from '../test-support/minitel.js';
+import { USER_AGENT } from './client.js';
+import { miniPaviService, type MiniPaviServiceOptions } from './service.js';
+import { startTestService, type TestService } from './test-support/service.js';
+import { MiniPaviVisits } from './visits.js';
+
+let service: TestService | undefined;
+let gateway: TestGateway | undefined;
+const clients: WsMinitel[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  await gateway?.stop();
+  await service?.close();
+  gateway = undefined;
+  service = undefined;
+});
+
+async function serve(options: Partial<MiniPaviServiceOptions> & { path?: string } = {}): Promise<TestService> {
+  service = await startTestService();
+  const visits = new MiniPaviVisits();
+  gateway = await startTestGateway({ services: [miniPaviService({ code: 'PAVI', url: service.url(options.path ?? '/?from=test'), ...options }, visits)] });
+  return service;
+}
+
+async function visit(): Promise<WsMinitel> {
+  const m = await WsMinitel.connect(gateway!.wsUrl('/ws'));
+  clients.push(m);
+  await m.waitFor(/Code :/);
+  m.type('PAVI');
+  m.key('Envoi');
+  return m;
+}
+
+describe('a MiniPavi service on the gateway', () => {
+  it('runs the whole flow: CNX, a page, an input zone with echo and editing, the context round trip, paging keys', async () => {
+    const pavi = await serve();
+    const m = await visit();
+    await m.waitFor(/Bienvenue sur PAVITEST/);
+    await m.waitFor(() => m.row(10).includes('Nom :   ana.....'));
+    const cnx = pavi.calls[0];
+    expect(cnx).toMatchObject({ fctn: 'CNX', content: [], context: '', urlParams: { from: 'test' } });
+    expect(cnx.userAgent).toContain('MiniPAVI');
+    expect(cnx.userAgent).toBe(USER_AGENT);
+    for (let i = 0; i < 3; i++) m.key('Correction');
+    await m.waitFor(() => m.row(10).includes('Nom :   ........'));
+    m.type('bob');
+    await m.waitFor(() => m.row(10).includes('bob.....'));
+    m.key('Envoi');
+    await m.waitFor(/Bonjour BOB|Bonjour bob/);
+    expect(pavi.calls[1]).toMatchObject({ fctn: 'ENVOI', context: 'step1' });
+    expect(pavi.calls[1].content[0]).toMatch(/^bob$/i);
+    m.key('Suite');
+    await m.waitFor(/Page 2 de/);
+    expect(pavi.calls[2].fctn).toBe('SUITE');
+    expect(JSON.parse(pavi.calls[2].context)).toMatchObject({ name: pavi.calls[1].content[0] });
+  });
+
+  it('sends what an InputMsg holds, one string per line, and pushes a row-0 message to another user', async () => {
+    const pavi = await serve();
+    const a = await visit();
+    await a.waitFor(/Bienvenue/);
+    const b = await visit();
+    await b.waitFor(/Bienvenue/);
+    b.key('Envoi');
+    await b.waitFor(/Bonjour/);
+    b.type('SALUT');
+    b.key('Envoi');
+    await b.waitFor(/a dit :/);
+    const sent = pavi.calls.at(-1)!;
+    expect(sent.content).toEqual(['SALUT', '']);
+    await a.waitFor(() => /ana dit : SALUT|ANA dit : SALUT/i.test(a.row(0)));
+  });
+
+  it('tells the service when the user leaves with Connexion/Fin (FIN)', async () => {
+    const pavi = await serve();
+    const m = await visit();
+    await m.waitFor(/Bienvenue/);
+    m.key('ConnexionFin');
+    await m.waitFor(/Code :/);
+    await expect.poll(() => pavi.calls.map((c) => c.fctn)).toContain('FIN');
+  });
+
+  const failures: [string, Partial<MiniPaviServiceOptions> & { path: string }, string][] = [
+    ['a timeout', { path: '/slow', timeoutMs: 300 }, 'timeout'],
+    ['a non-2xx status', { path: '/status' }, 'status'],
+    ['an answer that is not JSON', { path: '/notjson' }, 'json'],
+    ['another protocol version', { path: '/version' }, 'version'],
+    ['content that is not base64', { path: '/base64' }, 'base64'],
+    ['an oversized answer', { path: '/big' }, 'size'],
+    ['a redirect loop', { path: '/loop' }, 'redirect'],
+    ['a next URL on a host not allowed (no SSRF)', { path: '/evil' }, 'host'],
+    ['direct calls without end', { path: '/direct' }, 'answer'],
+  ];
+  for (const [what, options, kind] of failures) {
+    it(`survives ${what}: a row-0 message, Sommaire goes home, a log line and a metric`, async () => {
+      await serve(options);
+      const m = await visit();
+      await m.waitFor(() => m.row(0).includes('Service indisponible'));
+      expect(gateway!.logs.some((l) => l.msg.startsWith('MiniPavi service failed') && l.kind === kind)).toBe(true);
+      const metrics = await (await fetch(gateway!.httpUrl('/metrics'))).text();
+      expect(metrics).toMatch(new RegExp(`teletel_minipavi_errors_total\\{service="PAVI",kind="${kind}"\\} [1-9]`));
+      m.key('Sommaire');
+      await m.waitFor(/Code :/);
+    });
+  }
+
+  it('refuses a command it does not carry out (connectToWs), shows the page, and says so in the log', async () => {
+    await serve({ path: '/refused' });
+    const m = await visit();
+    await m.waitFor(/Onward/);
+    expect(gateway!.logs.some((l) => l.msg.startsWith('MiniPavi command refused: connects the user onward'))).toBe(true);
+    expect(m.row(0)).not.toContain('Service indisponible');
+  });
+
+  it('refuses at start a configured URL that is not http(s), with the setting named', async () => {
+    await expect(loadConfig({ flags: { minipavi: ['METEO=ftp://example.org/'] }, env: {}, cwd: tempFolder() })).rejects.toThrow(/--minipavi: METEO must be an http/);
+    await expect(loadConfig({ flags: { minipavi: ['no-equals'] }, env: {}, cwd: tempFolder() })).rejects.toThrow(/is not CODE=URL/);
+    const config = await loadConfig({ flags: { minipavi: ['meteo=http://127.0.0.1:9/x'] }, env: {}, cwd: tempFolder() });
+    expect(config.minipavi).toEqual([{ code: 'METEO', url: 'http://127.0.0.1:9/x' }]);
+  });
+
+  it('works as the README shows it: teletel serve --minipavi CODE=URL', async () => {
+    service = await startTestService();
+    const io = fakeIo({ cwd: tempFolder() });
+    let stop: (signal: string) => void = () => {};
+    let listening: (port: number) => void = () => {};
+    const port = new Promise<number>((resolve) => (listening = resolve));
+    const command = createServeCommand({
+      services: async () => [],
+      stopSignal: () => new Promise<string>((resolve) => (stop = resolve)),
+      onListening: (_gateway, address) => listening(address.port),
+    });
+    const args = parseCommandArgs(command, ['--port=0', '--tcp-port=off', '--host=127.0.0.1', `--data=${io.cwd}/data`, `--minipavi=PAVI=${service.url('/')}`]);
+    const run = command.run(args, io);
+    const m = await WsMinitel.connect(`ws://127.0.0.1:${await port}/ws`);
+    clients.push(m);
+    await m.waitFor(/Code :/);
+    m.type('PAVI');
+    m.key('Envoi');
+    await m.waitFor(/Bienvenue sur PAVITEST/);
+    m.close();
+    stop('test');
+    expect(await run).toBe(0);
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * MiniPavi's service protocol, version 1.0, as its public client libraries
+ * define it (the PHP MiniPaviCli and the Kotlin one): what the gateway POSTs
+ * to a service URL and what the service answers, checked field by field. An
+ * answer that is not what the protocol says is a MiniPaviError with a kind,
+ * never a half-applied page.
+ */
+import { MINIPAVI_LIMITS } from './limits.js';
+
+export const PROTOCOL_VERSION = '1.0';
+
+/** What `fctn` says happened: a function key, or a connection event. */
+export type MiniPaviEvent =
+  | 'ENVOI'
+  | 'SUITE'
+  | 'RETOUR'
+  | 'ANNULATION'
+  | 'CORRECTION'
+  | 'GUIDE'
+  | 'REPETITION'
+  | 'SOMMAIRE'
+  /** The user arrived. */
+  | 'CNX'
+  /** The user left (Connexion/Fin, or the line dropped). */
+  | 'FIN'
+  /** The previous answer asked for `directcall`: called again at once, no key pressed. */
+  | 'DIRECT';
+
+export interface MiniPaviRequest {
+  PAVI: {
+    version: string;
+    uniqueId: string;
+    remoteAddr: string;
+    typesocket: 'websocket' | 'other';
+    versionminitel: string;
+    content: string[];
+    context: string;
+    fctn: MiniPaviEvent;
+  };
+  URLPARAMS: Record<string, string>;
+}
+
+/** `validwith`: which function keys end an input (MiniPaviCli's MSK_* bits). */
+export const VALID_WITH: Readonly<Record<string, number>> = {
+  SOMMAIRE: 1,
+  ANNULATION: 2,
+  RETOUR: 4,
+  REPETITION: 8,
+  GUIDE: 16,
+  CORRECTION: 32,
+  SUITE: 64,
+  ENVOI: 128,
+};
+
+export interface InputTxt {
+  name: 'InputTxt';
+  x: number;
+  y: number;
+  length: number;
+  /** Shown for each character typed instead of it ('*' for a password), or '' for the character itself. */
+  char: string;
+  spaceChar: string;
+  prefill: string;
+  cursor: boolean;
+  validWith: number;
+}
+
+export interface InputMsg {
+  name: 'InputMsg';
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  spaceChar: string;
+  prefill: string[];
+  cursor: boolean;
+  validWith: number;
+}
+
+export interface InputForm {
+  name: 'InputForm';
+  fields: { x: number; y: number; length: number }[];
+  spaceChar: string;
+  prefill: string[];
+  cursor: boolean;
+  validWith: number;
+}
+
+export interface PushServiceMsg {
+  name: 'PushServiceMsg';
+  /** Row-0 messages, each to the user of the same index. */
+  messages: { uniqueId: string; text: string }[];
+}
+
+export interface Disconnect {
+  name: 'libCnx';
+}
+
+/** A command the protocol defines that this gateway does not carry out (README says why). */
+export interface RefusedCommand {
+  name: 'refused';
+  command: string;
+}
+
+export type MiniPaviCommand = InputTxt | InputMsg | InputForm | PushServiceMsg | Disconnect | RefusedCommand;
+
+/** Commands the protocol defines that Teletel refuses, with the reason (README, "MiniPavi services"). */
+export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {
+  connectToWs: 'connects the user onward to another server chosen by the service: a gateway-side connection to any host',
+  connectToTln: 'same, over telnet',
+  connectToExt: 'dials a telephone line (a MiniPavi VoIP feature)',
+  duplicateStream: "sends one user's stream to another user's terminal",
+  BackgroundCall: 'schedules calls to any URL for other users, outside any visit',
+};
+
+export interface MiniPaviAnswer {
+  content: Uint8Array;
+  context: string;
+  echo: boolean;
+  next: string;
+  directCall: boolean;
+  command: MiniPaviCommand | undefined;
+}
+
+export type MiniPaviErrorKind = 'timeout' | 'network' | 'status' | 'json' | 'version' | 'base64' | 'size' | 'host' | 'redirect' | 'answer';
+
+export class MiniPaviError extends Error {
+  readonly code = 'TELETEL_E_MINIPAVI';
+  constructor(
+    readonly kind: MiniPaviErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MiniPaviError';
+  }
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+type Fields = Record<string, unknown>;
+const isObject = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+const int = (v: unknown, fallback: number): number => {
+  const n = typeof v === 'string' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : fallback;
+};
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+const clamp = (n: number, min: number, max: number, fallback: number): number => (n < min || n > max ? fallback : n);
+
+/** Reads a service's answer (already parsed JSON). */
+export function readAnswer(json: unknown): MiniPaviAnswer {
+  if (!isObject(json)) throw new MiniPaviError('answer', 'the answer is not a JSON object');
+  if (json.version !== PROTOCOL_VERSION) {
+    throw new MiniPaviError('version', `protocol version ${JSON.stringify(json.version)}; this gateway speaks ${PROTOCOL_VERSION}`);
+  }
+  const encoded = text(json.content).replace(/\s+/g, '');
+  if (!BASE64.test(encoded) || encoded.length % 4 === 1) throw new MiniPaviError('base64', 'content is not base64');
+  const content = new Uint8Array(Buffer.from(encoded, 'base64'));
+  if (content.length > MINIPAVI_LIMITS.contentBytes) {
+    throw new MiniPaviError('size', `content is ${content.length} bytes; at most ${MINIPAVI_LIMITS.contentBytes}`);
+  }
+  const context = text(json.context);
+  if (context.length > MINIPAVI_LIMITS.contextCharacters) {
+    throw new MiniPaviError('size', `context is ${context.length} characters; at most ${MINIPAVI_LIMITS.contextCharacters}`);
+  }
+  return {
+    content,
+    context,
+    echo: json.echo !== 'off',
+    next: text(json.next),
+    directCall: json.directcall === 'yes' || json.directcall === 'yes-cnx',
+    command: readCommand(json.COMMAND),
+  };
+}
+
+function readCommand(value: unknown): MiniPaviCommand | undefined {
+  if (!isObject(value) || typeof value.name !== 'string') return undefined;
+  const p = isObject(value.param) ? value.param : {};
+  const cursor = p.cursor !== 'off';
+  const validWith = int(p.validwith, VALID_WITH.ENVOI) & 0xff || VALID_WITH.ENVOI;
+  const spaceChar = firstChar(p.spacechar, ' ');
+  switch (value.name) {
+    case 'InputTxt': {
+      // The same bounds MiniPaviCli puts on its own commands.
+      const x = clamp(int(p.x, 1), 1, 40, 1);
+      const y = clamp(int(p.y, 1), 0, 24, 1);
+      const length = clamp(int(p.l, 1), 1, 41 - x, 1);
+      return { name: 'InputTxt', x, y, length, char: firstChar(p.char, ''), spaceChar, prefill: text(p.prefill).slice(0, length), cursor, validWith };
+    }
+    case 'InputMsg': {
+      const x = clamp(int(p.x, 1), 1, 40, 1);
+      const y = clamp(int(p.y, 1), 1, 24, 1);
+      const width = clamp(int(p.w, 41 - x), 1, 41 - x, 41 - x);
+      const height = clamp(int(p.h, 25 - y), 1, 25 - y, 25 - y);
+      const prefill = (Array.isArray(p.prefill) ? p.prefill : []).slice(0, height).map((line) => text(line).slice(0, width));
+      return { name: 'InputMsg', x, y, width, height, spaceChar, prefill, cursor, validWith };
+    }
+    case 'InputForm': {
+      const xs = Array.isArray(p.x) ? p.x : [];
+      const ys = Array.isArray(p.y) ? p.y : [];
+      const ls = Array.isArray(p.l) ? p.l : [];
+      const fields: InputForm['fields'] = [];
+      for (let i = 0; i < Math.min(xs.length, ys.length, ls.length, MINIPAVI_LIMITS.formFields); i++) {
+        const x = clamp(int(xs[i], 1), 1, 40, 1);
+        fields.push({ x, y: clamp(int(ys[i], 1), 1, 24, 1), length: clamp(int(ls[i], 1), 1, 41 - x, 1) });
+      }
+      if (fields.length === 0) return undefined;
+      const prefill = (Array.isArray(p.prefill) ? p.prefill : []).map((line, i) => text(line).slice(0, fields[i]?.length ?? 0));
+      return { name: 'InputForm', fields, spaceChar, prefill, cursor, validWith };
+    }
+    case 'PushServiceMsg': {
+      // The PHP library names the list 'uniqueids', the Kotlin one 'uniqueid'.
+      const ids = Array.isArray(p.uniqueids) ? p.uniqueids : Array.isArray(p.uniqueid) ? p.uniqueid : [];
+      const messages = Array.isArray(p.message) ? p.message : [];
+      const pairs = messages.slice(0, MINIPAVI_LIMITS.pushMessages).map((m, i) => ({ uniqueId: text(ids[i]), text: text(m) }));
+      return { name: 'PushServiceMsg', messages: pairs.filter((m) => m.uniqueId !== '') };
+    }
+    case 'libCnx':
+      return { name: 'libCnx' };
+    default:
+      return { name: 'refused', command: value.name.slice(0, 64) };
+  }
+}
+
+function firstChar(value: unknown, fallback: string): string {
+  const s = text(value);
+  return s === '' ? fallback : [...s][0];
+}

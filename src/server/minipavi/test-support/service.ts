@@ -1,0 +1,130 @@
+/**
+ * A MiniPavi-protocol service written for the tests: a small Node HTTP
+ * server that answers as the protocol says (and, on some paths, as it must
+ * not), so the gateway's adapter is driven through real sockets.
+ *
+ *   /       CNX: a welcome page and an InputTxt prefilled 'ana'; ENVOI with a
+ *           name: "Bonjour NAME" and an InputMsg of two lines; ENVOI with lines:
+ *           shows them and pushes "NAME dit : LINE1" to every other user;
+ *           SUITE: page 2 with no input; the context carries the name.
+ *   /slow /status /notjson /version /base64 /big /loop /evil /direct /refused
+ *           the failures the gateway must survive.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Call {
+  path: string;
+  fctn: string;
+  content: string[];
+  context: string;
+  uniqueId: string;
+  userAgent: string;
+  urlParams: Record<string, string>;
+}
+
+export interface TestService {
+  url(path?: string): string;
+  readonly calls: Call[];
+  close(): Promise<void>;
+}
+
+const CLEAR = '\x1f\x40\x41\x18\x0a\x0c';
+const at = (row: number, column: number): string => `\x1f${String.fromCharCode(0x40 + row)}${String.fromCharCode(0x40 + column)}`;
+
+function answer(content: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { version: '1.0', content: Buffer.from(content, 'latin1').toString('base64'), context: '', echo: 'on', next: '', directcall: 'no', ...extra };
+}
+
+export async function startTestService(): Promise<TestService> {
+  const calls: Call[] = [];
+  const users = new Set<string>();
+  let base = '';
+  const server: Server = createServer((request, response) => {
+    void handle(request, response);
+  });
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
+      PAVI: { fctn: string; content: string[]; context: string; uniqueId: string };
+      URLPARAMS: Record<string, string>;
+    };
+    const path = new URL(request.url ?? '/', 'http://x').pathname;
+    const { fctn, content, context, uniqueId } = body.PAVI;
+    calls.push({ path, fctn, content, context, uniqueId, userAgent: request.headers['user-agent'] ?? '', urlParams: body.URLPARAMS });
+    const send = (status: number, text: string, type = 'application/json'): void => {
+      response.writeHead(status, { 'Content-Type': type });
+      response.end(text);
+    };
+    const json = (value: unknown): void => send(200, JSON.stringify(value));
+    switch (path) {
+      case '/slow':
+        return; // never answers
+      case '/status':
+        return send(500, 'oops', 'text/plain');
+      case '/notjson':
+        return send(200, '<html>not json</html>', 'text/html');
+      case '/version':
+        return json({ ...answer('x'), version: '2.0' });
+      case '/base64':
+        return json({ ...answer(''), content: '%%%not base64%%%' });
+      case '/big':
+        return json(answer('x'.repeat(600 * 1024)));
+      case '/loop':
+        response.writeHead(302, { Location: `${base}/loop` });
+        return void response.end();
+      case '/evil':
+        return json(answer(`${CLEAR}Evil`, { next: 'http://169.254.169.254/latest/meta-data' }));
+      case '/direct':
+        return json(answer(`${CLEAR}Again`, { directcall: 'yes', next: `${base}/direct` }));
+      case '/refused':
+        return json(answer(`${CLEAR}Onward`, { COMMAND: { name: 'connectToWs', param: { key: 'k', host: 'example.org:80', path: '/' } } }));
+    }
+    if (fctn === 'FIN') {
+      users.delete(uniqueId);
+      return json(answer(''));
+    }
+    if (fctn === 'CNX') {
+      users.add(uniqueId);
+      return json(
+        answer(`${CLEAR}${at(2, 1)}Bienvenue sur PAVITEST${at(10, 2)}Nom :`, {
+          context: 'step1',
+          next: `${base}/`,
+          COMMAND: { name: 'InputTxt', param: { x: 10, y: 10, l: 8, char: '', spacechar: '.', prefill: 'ana', cursor: 'on', validwith: 128 } },
+        }),
+      );
+    }
+    if (context === 'step1' && fctn === 'ENVOI') {
+      const name = content[0] ?? '';
+      return json(
+        answer(`${CLEAR}${at(2, 1)}Bonjour ${name}${at(12, 1)}Message :`, {
+          context: JSON.stringify({ name }),
+          next: `${base}/`,
+          COMMAND: { name: 'InputMsg', param: { x: 1, y: 13, w: 30, h: 2, spacechar: ' ', prefill: [], cursor: 'on', validwith: 128 | 64 } },
+        }),
+      );
+    }
+    const saved = JSON.parse(context || '{}') as { name?: string };
+    if (fctn === 'SUITE') return json(answer(`${CLEAR}${at(2, 1)}Page 2 de ${saved.name ?? '?'}`, { context, next: `${base}/` }));
+    const others = [...users].filter((u) => u !== uniqueId);
+    return json(
+      answer(`${CLEAR}${at(2, 1)}${saved.name ?? '?'} a dit :${at(4, 1)}${content.join('/')}`, {
+        context,
+        next: `${base}/`,
+        COMMAND: { name: 'PushServiceMsg', param: { message: others.map(() => `${saved.name ?? '?'} dit : ${content[0] ?? ''}`), uniqueids: others } },
+      }),
+    );
+  }
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: (path = '/') => `${base}${path}`,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
