@@ -1,15 +1,23 @@
 /**
- * Gateway load: N simulated Minitels (bench/load/minitels.ts, a separate
- * process over real WebSockets) go home → service → keys against a gateway in
- * its own process. Prints the sessions held, memory per session (RSS and heap
- * growth / N, after a full GC) and keypress-to-echo latency percentiles.
+ * Gateway load, measured against a bare `ws` server in the same run: N
+ * simulated Minitels (bench/load/minitels.ts, a separate process over real
+ * WebSockets) go home → service → keys, first against the gateway (its own
+ * process, bench/load/server-main.ts), then against the baseline
+ * (bench/load/baseline-main.ts: a `ws` server that echoes each key byte,
+ * the floor for "a key arrives, a byte goes back" in Node), with the same
+ * sockets and the same key rates. Every figure is printed for both and as a
+ * ratio gateway / baseline: memory per session (RSS and heap growth / N,
+ * after a full GC), keypress-to-echo p50/p99/max at one key per Minitel every
+ * 5 s and every 1 s, a burst (every Minitel presses a key within one
+ * second), and CPU per 1,000 keys/s.
  *
- * Both processes run compiled JavaScript, as `npm start` does: the server is
- * compiled with tsc into dist/bench/ first (a few seconds).
+ * Every process runs compiled JavaScript, as `npm start` does (tsc into
+ * dist/bench/ first, a few seconds).
  *
- * BENCH_SESSIONS (default 5000), BENCH_KEY_INTERVAL_MS (default 5000: each
- * Minitel types a key every 5 s), BENCH_TYPING_MS (default 20000),
- * BENCH_PROFILE=DIR writes a CPU profile of the gateway to DIR.
+ * BENCH_SESSIONS (default 1000,5000,10000), BENCH_TYPING_MS (default 15000
+ * per rate), BENCH_PROFILE=DIR writes a CPU profile of the gateway to DIR.
+ * Each process needs an open file per session: the sizes are cut to the
+ * open-file limit, and the bench says so.
  */
 import { fork, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -45,6 +53,7 @@ function compile(): void {
     '--noCheck',
     join(root, 'bench', 'load', 'server-main.ts'),
     join(root, 'bench', 'load', 'minitels.ts'),
+    join(root, 'bench', 'load', 'baseline-main.ts'),
   ];
   const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`compiling the bench failed:\n${result.stdout}${result.stderr}`);
@@ -74,22 +83,37 @@ function once<T>(child: ReturnType<typeof fork>, type: string): Promise<T> {
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
-export default async function run(): Promise<void> {
-  let sessions = Number(process.env.BENCH_SESSIONS ?? 5000);
-  const limit = openFileLimit();
-  if (sessions + 200 > limit) {
-    const fitted = Math.max(100, limit - 200);
-    console.log(`server: the open-file limit is ${limit}; running ${fitted} sessions instead of ${sessions} (raise it with ulimit -n)`);
-    sessions = fitted;
-  }
-  const keyIntervalMs = Number(process.env.BENCH_KEY_INTERVAL_MS ?? 5000);
-  const typingMs = Number(process.env.BENCH_TYPING_MS ?? 20_000);
-  const started = performance.now();
-  compile();
-  console.log(`server: compiled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+interface Phase {
+  name: string;
+  message: { type: 'type'; keyIntervalMs: number; typingMs: number } | { type: 'burst'; windowMs: number };
+}
 
-  const server = fork(join(out, 'bench', 'load', 'server-main.js'), [], {
-    execArgv: ['--expose-gc', ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [])],
+interface PhaseFigures {
+  keys: number;
+  keysPerSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Server CPU, in % of one core, per 1,000 keys/s. */
+  cpuPer1000: number;
+}
+
+interface Figures {
+  ready: number;
+  held: number;
+  connectSeconds: number;
+  rssPerSession: number;
+  heapPerSession: number;
+  phases: PhaseFigures[];
+}
+
+type Target = 'gateway' | 'baseline';
+
+async function measure(target: Target, sessions: number, phases: readonly Phase[]): Promise<Figures> {
+  const main = target === 'gateway' ? join(out, 'bench', 'load', 'server-main.js') : join(out, 'bench', 'load', 'baseline-main.js');
+  const profile = target === 'gateway' && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const server = fork(main, [], {
+    execArgv: ['--expose-gc', ...profile],
     env: { ...process.env, BENCH_SESSIONS: String(sessions) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -102,26 +126,33 @@ export default async function run(): Promise<void> {
   const before = await ask();
   const load = fork(join(out, 'bench', 'load', 'minitels.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
-    load.send({ url: `ws://127.0.0.1:${listening.port}/ws`, sessions, rampPerSecond: 1000, keyIntervalMs, typingMs });
+    load.send({ url: `ws://127.0.0.1:${listening.port}/ws`, sessions, rampPerSecond: 1000 });
     const ready = await once<{ ready: number; failed: number; failures: Record<string, number>; connectSeconds: number }>(load, 'ready');
+    if (ready.failed > 0) console.log(`server: ${target}: ${ready.failed} Minitels failed to connect: ${JSON.stringify(ready.failures)}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const held = await ask();
-    const n = held.sessions;
-    console.log(`server: ${ready.ready} of ${sessions} Minitels reached the service in ${ready.connectSeconds.toFixed(1)} s${ready.failed ? ` (${ready.failed} failed: ${JSON.stringify(ready.failures)})` : ''}`);
-    console.log(`server: ${n} sessions held in one process`);
-    console.log(
-      `server: memory per session: RSS ${kb((held.rss - before.rss) / n)}, heap used ${kb((held.heapUsed - before.heapUsed) / n)} (heap reserved ${kb((held.heapTotal - before.heapTotal) / n)}), array buffers ${kb((held.arrayBuffers - before.arrayBuffers) / n)} (RSS ${(held.rss / 2 ** 20).toFixed(0)} MB in all)`,
-    );
-    const cpuBefore = held.cpu;
-    const latency = once<{ keys: number; keysPerSecond: number; p50: number; p99: number; max: number; held: number }>(load, 'latency');
-    load.send({ type: 'type' });
-    const result = await latency;
-    const after = await ask();
-    const cpuSeconds = (after.cpu.user + after.cpu.system - cpuBefore.user - cpuBefore.system) / 1e6;
-    console.log(
-      `server: keypress to echo over ${result.keys} keys (${result.keysPerSecond.toFixed(0)} keys/s, one per Minitel every ${keyIntervalMs / 1000} s): p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`,
-    );
-    console.log(`server: gateway CPU while typing: ${((cpuSeconds / (typingMs / 1000)) * 100).toFixed(0)} % of one core; ${result.held} sessions still open at the end`);
+    const n = Math.max(1, held.sessions);
+    const figures: Figures = {
+      ready: ready.ready,
+      held: held.sessions,
+      connectSeconds: ready.connectSeconds,
+      rssPerSession: (held.rss - before.rss) / n,
+      heapPerSession: (held.heapUsed - before.heapUsed) / n,
+      phases: [],
+    };
+    for (const phase of phases) {
+      const cpuBefore = (await ask()).cpu;
+      const started = performance.now();
+      const latency = once<{ keys: number; keysPerSecond: number; p50: number; p99: number; max: number }>(load, 'latency');
+      load.send(phase.message);
+      const result = await latency;
+      const seconds = (performance.now() - started) / 1000;
+      const cpu = (await ask()).cpu;
+      const cpuShare = (cpu.user + cpu.system - cpuBefore.user - cpuBefore.system) / 1e6 / seconds;
+      figures.phases.push({ ...result, cpuPer1000: result.keysPerSecond > 0 ? (cpuShare * 100) / (result.keysPerSecond / 1000) : Number.NaN });
+    }
+    load.send({ type: 'done' });
+    return figures;
   } finally {
     load.kill();
     server.send({ type: 'stop' });
@@ -135,5 +166,54 @@ export default async function run(): Promise<void> {
         resolve(undefined);
       });
     });
+  }
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : 'n/a');
+
+function report(sessions: number, phases: readonly Phase[], gateway: Figures, baseline: Figures): void {
+  console.log(`\nserver: ${sessions} simulated Minitels — gateway vs bare ws (ratio = gateway / ws)`);
+  console.log(`  sessions held: gateway ${gateway.held} (${gateway.ready} reached the service in ${gateway.connectSeconds.toFixed(1)} s), ws ${baseline.held}`);
+  const rows: [string, string, string, string][] = [
+    ['RSS per session', kb(gateway.rssPerSession), kb(baseline.rssPerSession), ratio(gateway.rssPerSession, baseline.rssPerSession)],
+    ['heap per session', kb(gateway.heapPerSession), kb(baseline.heapPerSession), ratio(gateway.heapPerSession, baseline.heapPerSession)],
+  ];
+  phases.forEach((phase, i) => {
+    const g = gateway.phases[i];
+    const b = baseline.phases[i];
+    rows.push([`${phase.name}: keys/s`, g.keysPerSecond.toFixed(0), b.keysPerSecond.toFixed(0), ratio(g.keysPerSecond, b.keysPerSecond)]);
+    rows.push([`${phase.name}: p50`, ms(g.p50), ms(b.p50), ratio(g.p50, b.p50)]);
+    rows.push([`${phase.name}: p99`, ms(g.p99), ms(b.p99), ratio(g.p99, b.p99)]);
+    rows.push([`${phase.name}: max`, ms(g.max), ms(b.max), ratio(g.max, b.max)]);
+    rows.push([`${phase.name}: CPU per 1,000 keys/s`, `${g.cpuPer1000.toFixed(1)} %`, `${b.cpuPer1000.toFixed(1)} %`, ratio(g.cpuPer1000, b.cpuPer1000)]);
+  });
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`  ${'figure'.padEnd(width)}  ${'gateway'.padStart(10)}  ${'ws'.padStart(10)}  ratio`);
+  for (const [name, g, b, r] of rows) console.log(`  ${name.padEnd(width)}  ${g.padStart(10)}  ${b.padStart(10)}  ${r}`);
+}
+
+export default async function run(): Promise<void> {
+  const limit = openFileLimit();
+  const wanted = (process.env.BENCH_SESSIONS ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0);
+  const typingMs = Number(process.env.BENCH_TYPING_MS ?? 15_000);
+  console.log(`server: open-file limit ${limit === Infinity ? 'unknown' : limit} per process (each of the server and the load generator holds one socket per session)`);
+  const started = performance.now();
+  compile();
+  console.log(`server: compiled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const phases: Phase[] = [
+    { name: '1 key/5 s', message: { type: 'type', keyIntervalMs: 5000, typingMs } },
+    { name: '1 key/1 s', message: { type: 'type', keyIntervalMs: 1000, typingMs } },
+    { name: 'burst (all in 1 s)', message: { type: 'burst', windowMs: 1000 } },
+  ];
+  for (let sessions of wanted) {
+    if (sessions + 200 > limit) {
+      const fitted = Math.max(100, limit - 200);
+      console.log(`server: the open-file limit is ${limit}; running ${fitted} sessions instead of ${sessions} (raise it with ulimit -n)`);
+      sessions = fitted;
+    }
+    const gateway = await measure('gateway', sessions, phases);
+    const baseline = await measure('baseline', sessions, phases);
+    report(sessions, phases, gateway, baseline);
   }
 }

@@ -15,10 +15,6 @@ interface Plan {
   sessions: number;
   /** New connections per second. */
   rampPerSecond: number;
-  /** Each Minitel types one key every this many ms (with jitter). */
-  keyIntervalMs: number;
-  /** How long the typing phase lasts. */
-  typingMs: number;
 }
 
 const ENQROM = Buffer.from([0x1b, 0x39, 0x7b]);
@@ -129,42 +125,57 @@ async function run(plan: Plan): Promise<void> {
   const connectSeconds = (performance.now() - start) / 1000;
   process.send!({ type: 'ready', ready, failed, failures: Object.fromEntries(failures), connectSeconds });
 
-  // Wait for the bench to measure memory with every session held.
-  await new Promise<void>((resolve) => process.once('message', () => resolve()));
-  typing = true;
-  const typingStart = performance.now();
-  const tick = 20;
-  const perTick = (minitels.length * tick) / plan.keyIntervalMs;
-  let carry = 0;
-  let next = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      carry += perTick;
-      for (; carry >= 1; carry--) {
-        minitels[next].type();
-        next = (next + 1) % minitels.length;
-      }
-      if (performance.now() - typingStart >= plan.typingMs) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, tick);
-  });
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  typing = false;
-  latencies.sort((a, b) => a - b);
-  const seconds = (performance.now() - typingStart) / 1000;
-  process.send!({
-    type: 'latency',
-    keys: latencies.length,
-    keysPerSecond: latencies.length / seconds,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
-    max: latencies.at(-1) ?? Number.NaN,
-    held: minitels.filter((m) => m.socket.readyState === WebSocket.OPEN).length,
-  });
+  // Then phases on request: steady typing at a rate, or a burst where every Minitel presses a key within one window.
+  for (;;) {
+    const phase = await new Promise<Phase>((resolve) => process.once('message', (m: Phase) => resolve(m)));
+    if (phase.type === 'done') break;
+    latencies.length = 0;
+    typing = true;
+    const typingStart = performance.now();
+    if (phase.type === 'type') {
+      const tick = 20;
+      const perTick = (minitels.length * tick) / phase.keyIntervalMs;
+      let carry = 0;
+      let next = 0;
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          carry += perTick;
+          for (; carry >= 1; carry--) {
+            minitels[next].type();
+            next = (next + 1) % minitels.length;
+          }
+          if (performance.now() - typingStart >= phase.typingMs) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, tick);
+      });
+    } else {
+      for (const m of minitels) setTimeout(() => m.type(), Math.random() * phase.windowMs);
+      await new Promise((resolve) => setTimeout(resolve, phase.windowMs));
+    }
+    // Echoes still on their way are waited for, up to a few seconds.
+    const expected = phase.type === 'burst' ? minitels.filter((m) => m.stage === Stage.SERVICE).length : 0;
+    for (let waited = 0; waited < 5000 && (phase.type === 'type' ? waited < 500 : latencies.length < expected); waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    typing = false;
+    const seconds = (performance.now() - typingStart) / 1000;
+    const sorted = [...latencies].sort((x, y) => x - y);
+    process.send!({
+      type: 'latency',
+      keys: sorted.length,
+      keysPerSecond: sorted.length / seconds,
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      max: sorted.at(-1) ?? Number.NaN,
+      held: minitels.filter((m) => m.socket.readyState === WebSocket.OPEN).length,
+    });
+  }
   for (const m of minitels) m.socket.terminate();
   process.disconnect();
 }
+
+type Phase = { type: 'type'; keyIntervalMs: number; typingMs: number } | { type: 'burst'; windowMs: number } | { type: 'done' };
 
 process.once('message', (plan: Plan) => void run(plan));
