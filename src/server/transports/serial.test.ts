@@ -38,15 +38,21 @@ interface SerialLine {
 /** A socat pty pair: the gateway (software parity, 8N1 + bit 7, so the Minitel checks every byte) on one end, a Minitel on the other. */
 async function serialLine(limits: TestGatewayOptions['limits'] = {}): Promise<SerialLine> {
   const dir = mkdtempSync(join(tmpdir(), 'teletel-serial-'));
+  const { socat, minitelSide, gatewaySide } = await plugCable(dir);
+  const minitel = await SerialMinitel.open(minitelSide);
+  const server = await startTestGateway({ config: { serial: gatewaySide, serialFraming: '8n1', tcpPort: null }, limits });
+  return { dir, socat, minitel, server };
+}
+
+/** The cable: a socat pty pair linked at dir/gateway and dir/minitel (killing socat unplugs it). */
+async function plugCable(dir: string): Promise<{ socat: ChildProcess; gatewaySide: string; minitelSide: string }> {
   const gatewaySide = join(dir, 'gateway');
   const minitelSide = join(dir, 'minitel');
   const socat = spawn('socat', [`pty,raw,echo=0,link=${gatewaySide}`, `pty,raw,echo=0,link=${minitelSide}`], { stdio: 'ignore' });
   for (let i = 0; i < 100 && !(existsSync(gatewaySide) && existsSync(minitelSide)); i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  const minitel = await SerialMinitel.open(minitelSide);
-  const server = await startTestGateway({ config: { serial: gatewaySide, serialFraming: '8n1', tcpPort: null }, limits });
-  return { dir, socat, minitel, server };
+  return { socat, gatewaySide, minitelSide };
 }
 
 async function closeLine(line: SerialLine | undefined): Promise<void> {
@@ -120,5 +126,40 @@ describe.skipIf(!hasSocat)('a serial line under the gateway limits', () => {
     } finally {
       other.close();
     }
+  });
+});
+
+describe.skipIf(!hasSocat)('a serial cable unplugged and plugged back', () => {
+  let line: SerialLine | undefined;
+  let replugged: SerialMinitel | undefined;
+  afterAll(async () => {
+    replugged?.close();
+    await closeLine(line);
+  });
+
+  it('ends the session, opens the device again once it is back, probes it and shows the home page', { timeout: 30_000 }, async () => {
+    line = await serialLine();
+    const { minitel, server, dir } = line;
+    await minitel.waitFor(/Tapez le code/);
+    expect(server.gateway.sessionCount).toBe(1);
+
+    // Unplugged: the pty pair disappears under both ends.
+    const ended = new Promise((resolve) => line!.socat.once('exit', resolve));
+    line.socat.kill();
+    await ended;
+    await expect.poll(() => server.logs.some((entry) => String(entry.msg).startsWith('serial line closed')), { timeout: 5000 }).toBe(true);
+    await expect.poll(() => server.gateway.sessionCount, { timeout: 5000 }).toBe(0);
+    minitel.close();
+
+    // Plugged back: a new pty at the same path, and a Minitel on its far end.
+    const cable = await plugCable(dir);
+    line.socat = cable.socat;
+    replugged = await SerialMinitel.open(cable.minitelSide);
+    await replugged.waitFor(/Tapez le code/, 15_000);
+    expect(server.gateway.sessionCount).toBe(1);
+    expect(server.logs.some((entry) => entry.msg === 'serial line open again')).toBe(true);
+    replugged.type('ECHO');
+    replugged.key('Envoi');
+    await replugged.waitFor(/Service ECHO/);
   });
 });

@@ -16,7 +16,8 @@
  * The Minitel stays in local state, where the keyboard also loops back to its
  * own screen through the modem; that echo is cut (`1B 3B 60 58 52`, p.135–136)
  * since the services echo. A session ends without closing the port; any key
- * starts the next one.
+ * starts the next one. A device that goes away (cable unplugged) ends its
+ * session and is opened again, and probed anew, once it is back.
  */
 import { SerialPort } from 'serialport';
 import type { Logger } from 'pino';
@@ -40,6 +41,14 @@ export const PROBE_SPEEDS = [9600, 4800, 1200] as const;
 export const PROBE_REPLY_MS = 600;
 /** Pause between sending PROG and switching the port's speed (the switch flushes what is unsent). */
 export const PROG_SETTLE_MS = 20;
+/**
+ * After the device goes away (USB adapter unplugged, socat restarted), it is
+ * tried again after this long, doubling up to SERIAL_REOPEN_MAX_MS: a cable
+ * plugged back in is a session again within a few seconds, and a device that
+ * stays gone costs one open() every few seconds.
+ */
+export const SERIAL_REOPEN_FIRST_MS = 250;
+export const SERIAL_REOPEN_MAX_MS = 4000;
 
 /** PROG `1B 3A 6B code` (p.141). */
 export function progCommand(speed: number): Uint8Array {
@@ -104,6 +113,8 @@ export class SerialTransport {
   private probeReplies: Uint8Array[] = [];
   private probeWake: (() => void) | undefined;
   private closing = false;
+  private reopenTimer: NodeJS.Timeout | undefined;
+  private reopenDelayMs = SERIAL_REOPEN_FIRST_MS;
 
   constructor(
     private readonly factory: SessionFactory,
@@ -122,6 +133,7 @@ export class SerialTransport {
 
   async close(): Promise<void> {
     this.closing = true;
+    clearTimeout(this.reopenTimer);
     const port = this.port;
     this.port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
@@ -175,10 +187,44 @@ export class SerialTransport {
     port.on('data', (chunk: Buffer) => this.onData(chunk));
     port.on('error', (error: Error) => this.log.error({ path, err: error.message }, 'serial line error'));
     port.on('close', () => {
-      if (!this.closing) this.log.error({ path }, 'serial line closed (cable unplugged?)');
+      if (this.port === port) this.port = undefined;
       this.connection?.session?.connectionLost('serial closed');
       this.connection = undefined;
+      if (this.closing) return;
+      this.log.error({ path }, 'serial line closed (cable unplugged?): trying to open it again');
+      this.reopenDelayMs = SERIAL_REOPEN_FIRST_MS;
+      this.scheduleReopen();
     });
+  }
+
+  /** Tries the device again until it is back, then probes it as at start: the terminal may be another one. */
+  private scheduleReopen(): void {
+    clearTimeout(this.reopenTimer);
+    this.reopenTimer = setTimeout(() => void this.reopen(), this.reopenDelayMs);
+  }
+
+  private async reopen(): Promise<void> {
+    if (this.closing || this.port !== undefined) return;
+    try {
+      await this.open();
+    } catch {
+      this.reopenDelayMs = Math.min(this.reopenDelayMs * 2, SERIAL_REOPEN_MAX_MS);
+      this.scheduleReopen();
+      return;
+    }
+    if (this.closing) {
+      await this.close();
+      return;
+    }
+    this.log.info({ path: this.options.path }, 'serial line open again');
+    try {
+      this.capabilities = await this.probe();
+    } catch (error) {
+      // The device went away again during the probe: its close handler schedules the next try.
+      this.log.warn({ path: this.options.path, err: (error as Error).message }, 'serial probe failed after reopening');
+      return;
+    }
+    if (!this.closing && this.port !== undefined && this.connection === undefined) this.startSession();
   }
 
   private onData(chunk: Buffer): void {
