@@ -36,6 +36,8 @@ export class ServeProcess {
   /** Log lines at warn (40) and above, counted by message. */
   readonly warnings = new Map<string, number>();
   readonly errors = new Map<string, number>();
+  /** The first few error lines by message, whole, to see the cause. */
+  readonly errorExamples = new Map<string, LogEntry[]>();
   private child: ChildProcess | undefined;
   private expectingExit = false;
   private readonly listeners: ((entry: LogEntry) => void)[] = [];
@@ -154,5 +156,10 @@ export class ServeProcess {
     const map = level >= 50 ? this.errors : this.warnings;
     const key = String(entry.msg ?? '?');
     map.set(key, (map.get(key) ?? 0) + 1);
+    if (level >= 50) {
+      const examples = this.errorExamples.get(key) ?? [];
+      if (examples.length < 3) examples.push(entry);
+      this.errorExamples.set(key, examples);
+    }
   }
 }

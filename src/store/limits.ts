@@ -66,6 +66,15 @@ export const POSTGRES_LIMITS = {
   listenerPingMs: 30_000,
   /** publish() waits at most this long for its own message to come back to local subscribers; past this it delivers it to them directly. */
   echoTimeoutMs: 2000,
+  /**
+   * Bus messages waiting to be sent (postgres-bus.ts): past this, publish
+   * fails at once with TELETEL_E_STORE_UNAVAILABLE instead of growing
+   * memory while the database is away. At 8,000 bytes at most each, 80 MB.
+   */
+  publishQueueMax: 10_000,
+  /** Messages in one NOTIFY batch (one transaction), and their bytes: a batch stays a small query. */
+  publishBatchMax: 500,
+  publishBatchBytes: 512 * 1024,
   /** Own messages delivered directly (listener down or lost, echo late), remembered so a late echo is not delivered twice. */
   localDeliveriesMax: 1000,
 } as const;

@@ -97,6 +97,21 @@ describe.skipIf(unreachable !== null)('PostgreSQL bus', () => {
     expect(got.a.map((m) => (m as { n: number }).n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
   });
 
+  it('takes a burst of publishes at once (a busy CHAT instance): none fails waiting for the connection, all arrive in order', { timeout: 30_000 }, async () => {
+    // Found by the soak: 500 CHAT users on one instance queued one NOTIFY each behind the publisher's single
+    // connection, and those that waited past connectTimeoutMs failed with "timeout exceeded when trying to connect".
+    const channel = channelName();
+    const a = await bus(channel, { connectTimeoutMs: 200 });
+    const b = await bus(channel);
+    const got: number[] = [];
+    b.subscribe('room', (m) => got.push((m as { n: number }).n));
+    const burst = Array.from({ length: 3000 }, (_, n) => a.publish('room', { n, text: `ligne ${n} l'apostrophe \\ et 'guillemets'` }));
+    const results = await Promise.allSettled(burst);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r).reason))).toEqual([]);
+    await until(() => got.length === 3000, 15_000);
+    expect(got).toEqual(Array.from({ length: 3000 }, (_, n) => n));
+  });
+
   it('every instance sees messages of several publishers in the same order', async () => {
     const channel = channelName();
     const buses = await Promise.all([bus(channel), bus(channel), bus(channel)]);

@@ -11,7 +11,15 @@
  * - Publishing goes through one more connection (a pool of one, which
  *   reconnects by itself), so messages of one process keep their order.
  *   Everyone, this process included, receives them in the order PostgreSQL
- *   committed them, so every instance sees the same sequence.
+ *   committed them, so every instance sees the same sequence. Messages
+ *   published while a NOTIFY is out wait in an outbox and leave together,
+ *   as one transaction of several NOTIFYs (delivered in the order sent):
+ *   one round trip and one commit for the lot, so hundreds of CHAT users
+ *   on one instance do not queue one commit each behind the others (a
+ *   queue that outgrew the pool's wait timeout failed publishes). The
+ *   outbox is bounded (POSTGRES_LIMITS.publishQueueMax). The connection
+ *   commits asynchronously: notifications are not durable anyway, and an
+ *   fsync per batch would only slow them.
  * - publish() resolves once local subscribers have the message, as with
  *   InProcessBus: when it is back on this process's listener, or, when it
  *   is not back after POSTGRES_LIMITS.echoTimeoutMs, when the listener is
@@ -70,6 +78,12 @@ export function checkChannelName(channel: unknown): asserts channel is string {
   if (typeof channel !== 'string' || !CHANNEL.test(channel)) {
     throw new StoreError('TELETEL_E_VALUE', "a bus channel has 1 to 63 letters, digits, '_', '.', ':' or '-'");
   }
+}
+
+interface OutboxEntry {
+  payload: string;
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 interface Envelope {
@@ -133,6 +147,9 @@ export class PostgresBus implements Bus {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private readonly first: Promise<void>;
+  /** Payloads waiting for the NOTIFY under way to finish, sent together after it. */
+  private outbox: OutboxEntry[] = [];
+  private sending = false;
 
   private readonly url: string;
 
@@ -153,6 +170,7 @@ export class PostgresBus implements Bus {
       query_timeout: POSTGRES_LIMITS.queryTimeoutMs,
       application_name: options.applicationName ?? 'teletel-bus',
       keepAlive: true,
+      options: '-c synchronous_commit=off',
     });
     this.publisher.on('error', (error) => this.report(this.unavailable(error), null));
     this.first = this.listen();
@@ -176,7 +194,7 @@ export class PostgresBus implements Bus {
     const listening = this.state === 'listening';
     const echo = listening ? this.expectEcho(seq) : undefined;
     try {
-      await this.publisher.query('SELECT pg_notify($1, $2)', [this.channel, payload]);
+      await this.send(payload);
     } catch (error) {
       echo?.cancel();
       // Closed while the query was out (TypeScript keeps the narrowing from before the await).
@@ -192,6 +210,45 @@ export class PostgresBus implements Bus {
       this.deliveredLocally.delete(this.deliveredLocally.values().next().value as number);
     }
     this.deliver(topic, JSON.parse(json) as unknown);
+  }
+
+  /** Queues a payload for the next NOTIFY batch; resolves once PostgreSQL has committed it. */
+  private send(payload: string): Promise<void> {
+    if (this.outbox.length >= POSTGRES_LIMITS.publishQueueMax) {
+      return Promise.reject(
+        new StoreError('TELETEL_E_STORE_UNAVAILABLE', `the bus has ${POSTGRES_LIMITS.publishQueueMax} messages waiting for ${this.location}: not taking more`),
+      );
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.outbox.push({ payload, resolve, reject });
+      if (!this.sending) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.sending = true;
+    try {
+      while (this.outbox.length > 0) {
+        let bytes = 0;
+        let count = 0;
+        while (count < this.outbox.length && count < POSTGRES_LIMITS.publishBatchMax && bytes < POSTGRES_LIMITS.publishBatchBytes) {
+          bytes += this.outbox[count].payload.length;
+          count++;
+        }
+        const batch = this.outbox.slice(0, count);
+        this.outbox = this.outbox.slice(count);
+        try {
+          // One simple query of several statements runs as one transaction: one commit, NOTIFYs in this order.
+          const channel = pg.escapeLiteral(this.channel);
+          await this.publisher.query(batch.map((entry) => `SELECT pg_notify(${channel}, ${pg.escapeLiteral(entry.payload)})`).join(';\n'));
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          for (const entry of batch) entry.reject(error);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
   }
 
   subscribe(topic: string, handler: BusHandler): () => void {
