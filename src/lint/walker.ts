@@ -453,7 +453,8 @@ export class Walker {
       return;
     }
     if (b >= 0x20 && b <= 0x2f) {
-      this.intermediates.push(b);
+      // Only "were there any" matters here; kept to 4 like ESC sequences, so a file of ESC [ and spaces holds nothing.
+      if (this.intermediates.length < 4) this.intermediates.push(b);
       return;
     }
     this.state = State.GROUND;

@@ -18,6 +18,7 @@ export interface CallOptions {
 
 /** Whether `url` may be called: http(s) to an allowed host. */
 export function allowedUrl(url: string, allowedHosts: ReadonlySet<string>): URL {
+  if (url.length > MINIPAVI_LIMITS.urlCharacters) throw new MiniPaviError('host', `a URL of more than ${MINIPAVI_LIMITS.urlCharacters} characters is not called`);
   let parsed: URL;
   try {
     parsed = new URL(url);

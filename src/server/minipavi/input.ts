@@ -129,10 +129,12 @@ export class InputZones {
     // US row column (p.96), then what was typed (or its mask), then the space character to the end.
     bytes.push(C0.US, 0x40 + field.row, 0x40 + field.column);
     const typed = [...field.text];
-    const mask = this.command.name === 'InputTxt' ? this.command.char : '';
-    const shown = !this.echo ? '' : mask !== '' ? mask.repeat(typed.length) : field.text;
-    const fill = this.command.spaceChar.repeat(field.length - (this.echo ? typed.length : 0));
-    bytes.push(...encodeText(sanitizeText(shown + fill)));
+    // Mask and space characters made safe before they are repeated: one that sanitises to several ('€' → "EUR")
+    // would draw the zone several times too wide.
+    const mask = this.command.name === 'InputTxt' ? oneCharacter(this.command.char, '*') : '';
+    const shown = !this.echo ? '' : this.command.name === 'InputTxt' && this.command.char !== '' ? mask.repeat(typed.length) : sanitizeText(field.text);
+    const fill = oneCharacter(this.command.spaceChar, ' ').repeat(field.length - (this.echo ? typed.length : 0));
+    bytes.push(...encodeText(shown + fill));
   }
 
   private placeCursor(bytes: number[]): void {
@@ -144,4 +146,10 @@ export class InputZones {
 
 function clean(text: string, length: number): string {
   return [...sanitizeText(text)].slice(0, length).join('');
+}
+
+/** `character` as one safe character on the screen, or `fallback` when it is empty or sanitises to more than one. */
+function oneCharacter(character: string, fallback: string): string {
+  const safe = sanitizeText(character.slice(0, 2), { maxLength: 1 });
+  return [...safe].length === 1 ? safe : fallback;
 }

@@ -22,4 +22,6 @@ export const MINIPAVI_LIMITS = {
   pushMessages: 100,
   /** URLPARAMS keys kept from a service URL's query. */
   urlParams: 32,
+  /** A `next` URL longer than this is refused (allowedUrl), and never logged whole. */
+  urlCharacters: 2048,
 } as const;

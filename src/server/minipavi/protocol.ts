@@ -166,7 +166,7 @@ export function readAnswer(json: unknown): MiniPaviAnswer {
     content,
     context,
     echo: json.echo !== 'off',
-    next: text(json.next),
+    next: text(json.next).slice(0, MINIPAVI_LIMITS.urlCharacters + 1),
     directCall: json.directcall === 'yes' || json.directcall === 'yes-cnx',
     command: readCommand(json.COMMAND),
   };
@@ -204,14 +204,15 @@ function readCommand(value: unknown): MiniPaviCommand | undefined {
         fields.push({ x, y: clamp(int(ys[i], 1), 1, 24, 1), length: clamp(int(ls[i], 1), 1, 41 - x, 1) });
       }
       if (fields.length === 0) return undefined;
-      const prefill = (Array.isArray(p.prefill) ? p.prefill : []).map((line, i) => text(line).slice(0, fields[i]?.length ?? 0));
+      const prefill = (Array.isArray(p.prefill) ? p.prefill : []).slice(0, fields.length).map((line, i) => text(line).slice(0, fields[i].length));
       return { name: 'InputForm', fields, spaceChar, prefill, cursor, validWith };
     }
     case 'PushServiceMsg': {
       // The PHP library names the list 'uniqueids', the Kotlin one 'uniqueid'.
       const ids = Array.isArray(p.uniqueids) ? p.uniqueids : Array.isArray(p.uniqueid) ? p.uniqueid : [];
       const messages = Array.isArray(p.message) ? p.message : [];
-      const pairs = messages.slice(0, MINIPAVI_LIMITS.pushMessages).map((m, i) => ({ uniqueId: text(ids[i]), text: text(m) }));
+      // Row 0 shows 40 columns: a message is cut well before sanitising, whatever its length in the answer.
+      const pairs = messages.slice(0, MINIPAVI_LIMITS.pushMessages).map((m, i) => ({ uniqueId: text(ids[i]).slice(0, 64), text: text(m).slice(0, 120) }));
       return { name: 'PushServiceMsg', messages: pairs.filter((m) => m.uniqueId !== '') };
     }
     case 'libCnx':
@@ -222,6 +223,7 @@ function readCommand(value: unknown): MiniPaviCommand | undefined {
 }
 
 function firstChar(value: unknown, fallback: string): string {
-  const s = text(value);
+  // Two code units hold any first character, surrogate pair included: the rest is never looked at.
+  const s = text(value).slice(0, 2);
   return s === '' ? fallback : [...s][0];
 }

@@ -370,6 +370,26 @@ describe('CHAT ignore list size', () => {
   });
 });
 
+describe('CHAT ignore list read back from the store', () => {
+  it('keeps at most CHAT_LIMITS.ignored pseudonyms of a stored list, and drops entries that are not pseudonyms', async () => {
+    // What another tool or an older version wrote: too many names, and values that are not names at all.
+    await store.accounts.create('zoe', 'secret');
+    const stored = [42, null, { a: 1 }, 'x\u001b9', ...Array.from({ length: 5000 }, (_, i) => `u${i}`)];
+    await store.keyValue('CHAT').set('ignore:zoe', stored);
+    const zoe = minitel();
+    await login(zoe, 'zoe', 'secret');
+    await enterRoom(zoe);
+    await say(zoe, '/ignore ana');
+    // Before, all 5,004 entries were taken (the limit only held for new ones): the list was already "full".
+    await zoe.waitForText(`* Vous ignorez déjà ${CHAT_LIMITS.ignored} pseudos`);
+    await say(zoe, '/ignore u0');
+    await zoe.waitForText("* u0 n'est plus ignoré");
+    const after = (await store.keyValue('CHAT').get('ignore:zoe')) as unknown[];
+    expect(after).toHaveLength(CHAT_LIMITS.ignored - 1);
+    expect(after.every((name) => typeof name === 'string' && /^u\d+$/.test(name))).toBe(true);
+  });
+});
+
 describe('CHAT moderation', () => {
   async function three(): Promise<[VirtualMinitel, VirtualMinitel, VirtualMinitel]> {
     const sysop = minitel();

@@ -44,7 +44,9 @@ export async function login(chat: Chat, s: ChatSession): Promise<void> {
     s.onEnd(() => member.leave());
     if (user.registered) {
       const ignored = await s.store.keyValue(NAMESPACE).get<string[]>(`ignore:${pseudoKey(user.pseudo)}`);
-      s.state.ignored = new Set(Array.isArray(ignored) ? ignored : []);
+      // Bounded on write, checked again on read: the store may hold what an older version or another tool wrote.
+      const names = Array.isArray(ignored) ? ignored.filter((name): name is string => typeof name === 'string' && PSEUDO.test(name)) : [];
+      s.state.ignored = new Set(names.slice(0, CHAT_LIMITS.ignored).map(pseudoKey));
     }
     s.keyboard({ lowercase: true });
     return;
