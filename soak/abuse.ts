@@ -36,18 +36,18 @@ const randomBytes = (n: number): Buffer => {
 };
 
 /** Opens a WebSocket, runs `act`, and resolves with the close code (or 'open' if still open after `waitMs`). */
-function wsAbuse(url: string, act: (ws: WebSocket) => void, waitMs: number): Promise<number | 'open' | 'refused'> {
+function wsAbuse(url: string, act: (ws: WebSocket) => void, waitMs: number): Promise<number | 'open' | 'refused' | 'no answer'> {
   return new Promise((resolve) => {
     const ws = new WebSocket(url);
     let settled = false;
-    const done = (outcome: number | 'open' | 'refused'): void => {
+    const done = (outcome: number | 'open' | 'refused' | 'no answer'): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
       ws.terminate();
       resolve(outcome);
     };
-    const timer = setTimeout(() => done(ws.readyState === WebSocket.OPEN ? 'open' : 'refused'), waitMs + 10_000);
+    const timer = setTimeout(() => done(ws.readyState === WebSocket.OPEN ? 'open' : 'no answer'), waitMs + 10_000);
     ws.on('error', () => {});
     ws.on('unexpected-response', () => done('refused'));
     ws.on('close', (code) => done(code));

@@ -12,6 +12,7 @@
  * Exit code 1 when anything is lost, crashes, leaks to another terminal or
  * fails outside a fault.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +54,13 @@ if (![minutes, sessions, fuzzCount].every((n) => Number.isFinite(n) && n > 0)) {
 const log = (text: string): void => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${text}`);
 const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+// The servers run the build, as `npm start` does: build it from these sources first.
+log('npm run build…');
+const build = spawnSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (build.status !== 0) {
+  console.error('soak: npm run build failed');
+  process.exit(2);
+}
 const root = mkdtempSync(join(tmpdir(), 'teletel-soak-'));
 const started = new Date();
 log(`${sessions} Minitels for ${minutes} min (mean pause ${thinkMs} ms), ${fuzzCount} fuzzed streams; work folder ${root}`);

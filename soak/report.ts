@@ -71,6 +71,14 @@ function mapRows(map: Map<string, number>): string[] {
   return [...map.entries()].sort((a, b) => b[1] - a[1]).map(([kind, count]) => `| ${kind} | ${n(count)} |`);
 }
 
+/** The error of a log line, on one line, without its stack: what a reader needs to see the cause. */
+function causeOf(entry: Record<string, unknown> | undefined): string {
+  if (entry === undefined) return '';
+  const err = entry.err as { message?: unknown } | undefined;
+  const text = typeof err?.message === 'string' ? err.message : typeof entry.error === 'string' ? entry.error : '';
+  return text.replace(/postgres:\/\/[^ ]*/g, 'postgres://…').replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 200);
+}
+
 export function report(run: SoakRun): string {
   const { stats, books } = run;
   const problems = verdict(run);
@@ -137,13 +145,18 @@ export function report(run: SoakRun): string {
     push('</details>', '');
   }
   if (total(stats.failures) > 0) {
-    push('| failures outside faults | count |', '|---|---|', ...mapRows(stats.failures), '', 'What the user saw, one screen per kind:', '');
+    const start = Math.min(...stats.failureTimes);
+    const byMinute = new Map<number, number>();
+    for (const t of stats.failureTimes) byMinute.set(Math.floor((t - run.started.getTime()) / 60_000), (byMinute.get(Math.floor((t - run.started.getTime()) / 60_000)) ?? 0) + 1);
+    push('| failures outside faults | count |', '|---|---|', ...mapRows(stats.failures), '');
+    if (Number.isFinite(start)) push(`By minute of the run: ${[...byMinute.entries()].sort((a, b) => a[0] - b[0]).map(([m, c]) => `${m}: ${c}`).join(', ')}`, '');
+    push('What the user saw, one screen per kind:', '');
     for (const [kind, screen] of stats.samples) push(`\`${kind}\``, '', '```', screen, '```', '');
   }
 
   push('### Memory, descriptors and timers', '');
   push('Sampled from each instance\'s /metrics; trend = least-squares slope over the longest process life after', 'a 5-minute warm-up (1 minute in short runs), per hour. The load cycles users, so sessions vary.', '');
-  push('| instance | minutes | RSS MB (first → last, slope/h) | heap MB | open fds | handles | timers keeping the loop alive | sessions |', '|---|---|---|---|---|---|---|---|');
+  push('| instance | minutes | RSS MB (first → last, slope/h) | heap MB | open fds | handles | timers keeping the loop alive | sessions | worst event-loop lag p99 |', '|---|---|---|---|---|---|---|---|---|');
   const warmup = run.minutes >= 10 ? 5 * 60_000 : 60_000;
   for (const [name, list] of run.samples) {
     const t = trend(list, warmup);
@@ -152,7 +165,7 @@ export function report(run: SoakRun): string {
       continue;
     }
     push(
-      `| ${name} | ${t.minutes.toFixed(1)} | ${mb(t.rss[0])} → ${mb(t.rss[1])} (${signed(t.rssPerHour / 2 ** 20)}) | ${mb(t.heap[0])} → ${mb(t.heap[1])} (${signed(t.heapPerHour / 2 ** 20)}) | ${t.fds[0]} → ${t.fds[1]} (${signed(t.fdsPerHour, 0)}) | ${t.handles[0]} → ${t.handles[1]} (${signed(t.handlesPerHour, 0)}) | ${t.timers[0]} → ${t.timers[1]} (${signed(t.timersPerHour, 0)}) | ${t.sessions[0]} → ${t.sessions[1]} |`,
+      `| ${name} | ${t.minutes.toFixed(1)} | ${mb(t.rss[0])} → ${mb(t.rss[1])} (${signed(t.rssPerHour / 2 ** 20)}) | ${mb(t.heap[0])} → ${mb(t.heap[1])} (${signed(t.heapPerHour / 2 ** 20)}) | ${t.fds[0]} → ${t.fds[1]} (${signed(t.fdsPerHour, 0)}) | ${t.handles[0]} → ${t.handles[1]} (${signed(t.handlesPerHour, 0)}) | ${t.timers[0]} → ${t.timers[1]} (${signed(t.timersPerHour, 0)}) | ${t.sessions[0]} → ${t.sessions[1]} | ${(t.lagMax * 1000).toFixed(0)} ms |`,
     );
   }
   push('');
@@ -206,7 +219,9 @@ export function report(run: SoakRun): string {
   push('');
 
   push('### Log lines at error level, by message', '');
-  const errorRows = run.servers.flatMap((s) => [...s.errors.entries()].map(([msg, count]) => `| ${s.options.name} | ${msg} | ${n(count)} |`));
-  push(...(errorRows.length > 0 ? ['| instance | message | count |', '|---|---|---|', ...errorRows] : ['none']), '');
+  const errorRows = run.servers.flatMap((s) =>
+    [...s.errors.entries()].map(([msg, count]) => `| ${s.options.name} | ${msg} | ${n(count)} | ${causeOf(s.errorExamples.get(msg)?.[0])} |`),
+  );
+  push(...(errorRows.length > 0 ? ['| instance | message | count | first cause |', '|---|---|---|---|', ...errorRows] : ['none']), '');
   return `${lines.join('\n')}\n`;
 }

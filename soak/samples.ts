@@ -16,6 +16,8 @@ export interface Sample {
   handles: number;
   timers: number;
   sessions: number;
+  /** Event-loop lag, p99 over prom-client's window, in seconds: a process starved of CPU shows here first. */
+  lagP99: number;
 }
 
 const sum = (values: Map<string, number>, name: string): number => {
@@ -37,6 +39,7 @@ export async function sample(server: ServeProcess): Promise<Sample | undefined> 
       handles: sum(values, 'teletel_nodejs_active_handles_total'),
       timers: values.get('teletel_nodejs_active_resources{type="Timeout"}') ?? 0,
       sessions: sum(values, 'teletel_sessions'),
+      lagP99: values.get('teletel_nodejs_eventloop_lag_p99_seconds') ?? 0,
     };
   } catch {
     return undefined;
@@ -73,6 +76,8 @@ export interface Trend {
   handles: [number, number];
   timers: [number, number];
   sessions: [number, number];
+  /** Worst event-loop lag p99 seen, in seconds. */
+  lagMax: number;
 }
 
 /**
@@ -106,5 +111,6 @@ export function trend(samples: readonly Sample[], warmupMs: number): Trend | und
     handles: range('handles'),
     timers: range('timers'),
     sessions: range('sessions'),
+    lagMax: Math.max(...warm.map((s) => s.lagP99)),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * One `teletel serve` process, as a user runs it: started from the sources
- * through tsx, WebSocket on a free port, its JSON log read line by line.
+ * One `teletel serve` process, as a user runs it: the build that `npm start`
+ * runs, WebSocket on a free port, its JSON log read line by line.
  * The soak kills and restarts it; an exit the soak did not ask for is a crash.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -60,7 +60,10 @@ export class ServeProcess {
     const { options } = this;
     // The soak's own settings only: TELETEL_* of the caller's environment would change them.
     const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TELETEL_')));
-    const args = ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--tcp-port', '0', '--host', '127.0.0.1', '--data', options.data];
+    // SOAK_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": Node flags for the servers, to profile them under the soak.
+    const nodeArgs = (process.env.SOAK_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    // What `npm start` runs: the build (index.ts builds it first), not the sources through tsx.
+    const args = [...nodeArgs, 'dist/cli/main.js', 'serve', '--port', '0', '--tcp-port', '0', '--host', '127.0.0.1', '--data', options.data];
     if (options.database) args.push('--database', options.database);
     if (options.config) args.push('--config', options.config);
     if (options.serial) args.push('--serial', options.serial, '--serial-framing', '8n1');

@@ -28,6 +28,8 @@ export interface Stats {
   /** Failures by kind: a screen that did not come, outside and during faults. */
   failures: Map<string, number>;
   failuresDuringFaults: Map<string, number>;
+  /** When each failure outside faults happened (ms since the epoch), to see whether they bunch. */
+  failureTimes: number[];
   /** One screen per failure kind, to see what the user saw (outside faults, and during them). */
   samples: Map<string, string>;
   faultSamples: Map<string, string>;
@@ -43,6 +45,7 @@ export function newStats(): Stats {
     steps: new Map(),
     failures: new Map(),
     failuresDuringFaults: new Map(),
+    failureTimes: [],
     samples: new Map(),
     faultSamples: new Map(),
     roomLines: 0,
@@ -200,9 +203,8 @@ export class SimulatedUser {
       // The presence of a link that just dropped may not have ended yet on the hub.
       this.count('CHAT login retried (pseudonym still connected)');
       if (attempt === 10) throw new Failure('pseudonym stays "déjà connecté"', this.m!.text);
+      // The login form is drawn again, empty, under the row-0 message: type the pseudonym again.
       await pause(3000);
-      this.press('Sommaire');
-      await this.expect(/Bienvenue sur la messagerie/, 'CHAT login again');
     }
   }
 
@@ -339,6 +341,7 @@ export class SimulatedUser {
     const kind = error instanceof Failure ? error.kind : `error: ${(error as Error).message?.split('\n')[0] ?? String(error)}`;
     const during = Date.now() < this.instance.faultUntil;
     const map = during ? stats.failuresDuringFaults : stats.failures;
+    if (!during) stats.failureTimes.push(Date.now());
     map.set(kind, (map.get(kind) ?? 0) + 1);
     const samples = during ? stats.faultSamples : stats.samples;
     if (error instanceof Failure && !samples.has(kind)) samples.set(kind, `${this.instance.name}:\n${error.screen}`);

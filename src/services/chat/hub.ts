@@ -177,6 +177,14 @@ export class ChatHub {
   readonly instance = randomUUID().replace(/-/g, '').slice(0, 12);
   private readonly lines = new Map<string, ChatLine[]>();
   private readonly presence = new Map<string, PresenceEntry>();
+  /**
+   * People per room, counted once after presence changes: every member of a
+   * room redraws its header ("12 présents") on each presence event, and
+   * counting with who() there (filter, sort, copy) made a wave of N logins
+   * cost N² log N (found by the soak: 700 CHAT users logging in starved an
+   * instance's event loop for seconds).
+   */
+  private roomCounts: Map<string | null, number> | undefined;
   /** This process's users, by pseudoKey: one each, join refuses a second. */
   private readonly members = new Map<string, ChatMember>();
   private counter = 0;
@@ -238,6 +246,16 @@ export class ChatHub {
       .filter((p) => room === undefined || p.room === room)
       .sort((a, b) => (pseudoKey(a.pseudo) < pseudoKey(b.pseudo) ? -1 : 1))
       .map((p) => ({ pseudo: p.pseudo, room: p.room, operator: p.operator }));
+  }
+
+  /** How many are in `room`, on any instance: what who(room).length says, without building the list. */
+  present(room: string): number {
+    if (this.roomCounts === undefined) {
+      const counts = new Map<string | null, number>();
+      for (const entry of this.presence.values()) counts.set(entry.room, (counts.get(entry.room) ?? 0) + 1);
+      this.roomCounts = counts;
+    }
+    return this.roomCounts.get(room) ?? 0;
   }
 
   history(room: string): ChatLine[] {
@@ -309,6 +327,7 @@ export class ChatHub {
       }
       if (now - entry.seenAt > this.expireMs) {
         this.presence.delete(key);
+        this.roomCounts = undefined;
         changed = true;
       }
     }
@@ -336,6 +355,7 @@ export class ChatHub {
     const ours = instance === this.instance && this.members.has(key);
     if (before === undefined && !ours && this.presence.size >= CHAT_LIMITS.presenceMax) return false;
     this.presence.set(key, { pseudo, room, operator, instance, seenAt: now });
+    if (before === undefined || before.room !== room) this.roomCounts = undefined;
     return before === undefined || before.pseudo !== pseudo || before.room !== room || before.operator !== operator;
   }
 
@@ -394,6 +414,7 @@ export class ChatHub {
       // they left does not remove them from the one they have just joined.
       if (entry === undefined || entry.instance !== instance) return;
       this.presence.delete(pseudoKey(pseudo));
+      this.roomCounts = undefined;
       changed = true;
     } else if (m.type === 'hello') {
       if (instance !== this.instance && now - this.lastHelloAnswer >= CHAT_LIMITS.helloAnswerMs) {

@@ -41,7 +41,7 @@ export async function chooseRoom(chat: Chat, s: ChatSession): Promise<void> {
   const result = await s.list(chat.hub.rooms, {
     title: 'LES SALONS',
     render: (room) => {
-      const here = chat.hub.who(room).length;
+      const here = chat.hub.present(room);
       return `${pad(room, 20)}${here === 0 ? 'vide' : `${here} présent${here > 1 ? 's' : ''}`}`;
     },
     keys: ['Retour'],

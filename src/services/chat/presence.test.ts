@@ -61,6 +61,30 @@ describe('CHAT presence across instances', () => {
     expect(await b.join('ANA', false, ignore)).toBeNull(); // taken on the other instance
   });
 
+  it('counts people per room as who() lists them, through joins, moves, leaves and expiry, without listing them', async () => {
+    const bus = new InProcessBus();
+    const a = hub(bus);
+    const b = hub(bus);
+    const agree = (): void => {
+      for (const h of [a, b]) for (const room of ROOMS) expect(h.present(room)).toBe(h.who(room).length);
+    };
+    const members = [];
+    for (let i = 0; i < 30; i++) members.push(await (i % 2 === 0 ? a : b).join(`u${i}`, false, ignore));
+    agree();
+    for (const [i, m] of members.entries()) await m?.enter(ROOMS[i % 3 === 0 ? 0 : 1]);
+    agree();
+    expect(a.present('Accueil')).toBe(10);
+    expect(b.present('Bretagne')).toBe(20);
+    await members[0]?.enter('Bretagne');
+    await members[1]?.leave();
+    agree();
+    expect(a.present('Bretagne')).toBe(20);
+    // b stops answering: a forgets its users after expireMs, and its counts follow.
+    b.close();
+    await until(() => a.who().every((p) => Number(p.pseudo.slice(1)) % 2 === 0));
+    for (const room of ROOMS) expect(a.present(room)).toBe(a.who(room).length);
+  });
+
   it('a hub that starts learns at once who is connected elsewhere', async () => {
     const bus = new InProcessBus();
     const a = hub(bus, { heartbeatMs: 60_000, expireMs: 120_000 });

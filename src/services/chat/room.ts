@@ -34,7 +34,7 @@ export async function room(chat: Chat, s: ChatSession, name: string): Promise<vo
     p.clearRow(next).at(next, 1).text('-', { fg: 'blue' });
   };
   const header = (p: Painter): void => {
-    const here = chat.hub.who(name).length;
+    const here = chat.hub.present(name);
     titleBar(p, `SALON ${name}`, `${here} présent${here > 1 ? 's' : ''} `);
   };
   const visible = (line: ChatLine): boolean => !s.state.ignored.has(pseudoKey(line.from));
