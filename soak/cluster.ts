@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { PgProxy } from './pg-proxy.js';
+import { PgProxyProcess } from './pg-proxy.js';
 import { ServeProcess } from './serve.js';
 
 /** The test database of the machine (as the store tests use it); the run makes its own database beside it. */
@@ -15,7 +15,7 @@ const ADMIN_URL = process.env.TELETEL_TEST_DATABASE_URL || 'postgres://postgres@
 export interface Cluster {
   sqlite: ServeProcess;
   postgres: ServeProcess[];
-  proxy: PgProxy | undefined;
+  proxy: PgProxyProcess | undefined;
   database: string | undefined;
   config: string;
   /** Ends the PostgreSQL backends of the run's database, as a restart of the server does to its clients. */
@@ -51,12 +51,12 @@ export async function startCluster(root: string): Promise<Cluster> {
   };
   const sqlite = new ServeProcess({ name: 'A (SQLite)', data: data('a'), config });
   const database = await createDatabase();
-  let proxy: PgProxy | undefined;
+  let proxy: PgProxyProcess | undefined;
   const postgres: ServeProcess[] = [];
   if (database !== undefined) {
     const target = new URL(ADMIN_URL);
-    proxy = new PgProxy({ host: target.hostname, port: Number(target.port || 5432) });
-    const port = await proxy.listen();
+    proxy = new PgProxyProcess();
+    const port = await proxy.listen({ host: target.hostname, port: Number(target.port || 5432) });
     const url = new URL(ADMIN_URL);
     url.port = String(port);
     url.pathname = `/${database}`;

@@ -77,3 +77,45 @@ export class PgProxy {
     upstream.pipe(client);
   }
 }
+
+/**
+ * The proxy in a process of its own (soak/pg-proxy-process.ts): in the soak's
+ * process, busy decoding thousands of screens, every database round trip
+ * would wait for that event loop, and the instances would time out on the
+ * soak's own lag rather than on anything of theirs.
+ */
+export class PgProxyProcess {
+  private child: import('node:child_process').ChildProcess | undefined;
+  private waiting: ((message: { port?: number; cut?: true }) => void)[] = [];
+
+  async listen(target: { host: string; port: number }): Promise<number> {
+    const { fork } = await import('node:child_process');
+    const child = fork(new URL('./pg-proxy-process.ts', import.meta.url), [target.host, String(target.port)], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.child = child;
+    child.on('message', (message) => this.waiting.shift()?.(message as { port?: number; cut?: true }));
+    const { port } = await this.next();
+    if (port === undefined) throw new Error('the PostgreSQL proxy did not say its port');
+    return port;
+  }
+
+  async cut(ms: number): Promise<void> {
+    const done = this.next();
+    this.child?.send({ cut: ms });
+    await done;
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (child === undefined || child.exitCode !== null) return;
+    const ended = new Promise((resolve) => child.once('exit', resolve));
+    child.kill();
+    await ended;
+  }
+
+  private next(): Promise<{ port?: number; cut?: true }> {
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
