@@ -137,7 +137,13 @@ export function report(run: SoakRun): string {
 
   push('### Faults injected during the load', '');
   push(...(run.faults.length > 0 ? run.faults.map((f) => `- ${f}`) : ['- none (the run was too short or had no PostgreSQL)']));
-  push('', 'A flow step that fails on an instance under a fault (its link dropped, CHAT refused while the database is away) is expected and counted here; the user dials again. The same failure outside a fault fails the run.', '');
+  push(
+    '',
+    'A flow step that fails on an instance under a fault, or in the minute after it while its users dial back (its link dropped,',
+    'CHAT refused with "Service momentanément indisponible" while the database is away), is counted here; the user dials again.',
+    'The same failure outside those windows fails the run.',
+    '',
+  );
   push('| failures during faults | count |', '|---|---|', ...mapRows(stats.failuresDuringFaults), '');
   if (stats.faultSamples.size > 0) {
     push('<details><summary>What users saw at those failures, one screen per kind</summary>', '');
