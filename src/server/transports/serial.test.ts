@@ -55,6 +55,14 @@ async function plugCable(dir: string): Promise<{ socat: ChildProcess; gatewaySid
   return { socat, gatewaySide, minitelSide };
 }
 
+/** Until nothing has arrived for 1 s (at most 20 s). */
+async function quiet(minitel: SerialMinitel): Promise<void> {
+  for (let i = 0, last = -1; i < 40 && minitel.bytesReceived !== last; i++) {
+    last = minitel.bytesReceived;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 async function closeLine(line: SerialLine | undefined): Promise<void> {
   await line?.server.stop();
   line?.minitel.close();
@@ -126,6 +134,40 @@ describe.skipIf(!hasSocat)('a serial line under the gateway limits', () => {
     } finally {
       other.close();
     }
+  });
+});
+
+describe.skipIf(!hasSocat)('random bytes on the serial line', () => {
+  let line: SerialLine | undefined;
+  afterAll(() => closeLine(line));
+
+  it('never crash the line or the gateway: afterwards a key still starts a session that serves', { timeout: 30_000 }, async () => {
+    line = await serialLine({ inputBytesPerSecond: 100_000_000, inputBurstBytes: 100_000_000 });
+    const { minitel, server } = line;
+    await minitel.waitFor(/Tapez le code/);
+    // Raw bytes, parity or not (the port writes them as they are): what a bad cable or a wrong speed sends.
+    let seed = 7;
+    for (let i = 0; i < 32; i++) {
+      const chunk = new Uint8Array(512);
+      for (let j = 0; j < chunk.length; j++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        chunk[j] = seed >>> 24;
+      }
+      minitel.port.write(Buffer.from(chunk));
+    }
+    // The answers to the noise come paced at the line's speed: read them all before judging the screen.
+    await quiet(minitel);
+    // Whatever the noise did (typed, hung up), the line takes the next session.
+    minitel.key('ConnexionFin');
+    minitel.key('ConnexionFin');
+    await expect.poll(() => server.gateway.sessionCount, { timeout: 5000 }).toBe(0);
+    await quiet(minitel);
+    minitel.key('Sommaire');
+    await minitel.waitFor(() => /Tapez le code/.test(minitel.text) && !minitel.row(0).includes('Au revoir'), 10_000);
+    minitel.type('ECHO');
+    minitel.key('Envoi');
+    await minitel.waitFor(/Service ECHO/, 10_000);
+    expect(server.logs.filter((entry) => entry.level >= 50)).toEqual([]);
   });
 });
 
