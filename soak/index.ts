@@ -4,7 +4,7 @@
  * then the books: confirmed messages against stored and delivered, crashes,
  * memory trend, and the decoder's fuzz run. RELIABILITY.md records a run.
  *
- *   npm run soak                      30 minutes, 2,000 Minitels (6 s mean pause), 10^7 fuzzed streams; writes RELIABILITY.md
+ *   npm run soak                      30 minutes, 2,000 Minitels (12 s mean pause), 10^7 fuzzed streams; writes RELIABILITY.md
  *   npm run soak -- --short           2 minutes, 150 Minitels, 2·10^5 streams (CI); prints the report
  *   --minutes N --sessions N --fuzz N --think MS --out FILE
  *                                     any of the figures (think: a user's mean pause between screens), and where the report goes
@@ -44,7 +44,7 @@ const short = values.short === true;
 const minutes = Number(values.minutes ?? (short ? 2 : 30));
 const sessions = Number(values.sessions ?? (short ? 150 : 2000));
 const fuzzCount = Number(values.fuzz ?? (short ? 200_000 : 10_000_000));
-const thinkMs = Number(values.think ?? (short ? 800 : 6000));
+const thinkMs = Number(values.think ?? (short ? 800 : 12_000));
 const out = values.out ?? (short ? undefined : 'RELIABILITY.md');
 if (![minutes, sessions, fuzzCount].every((n) => Number.isFinite(n) && n > 0)) {
   console.error('soak: --minutes, --sessions and --fuzz take positive numbers');

@@ -23,6 +23,7 @@ const NOT_RUN: readonly [RegExp, string][] = [
   [/^npm install && npm start$/, 'installs and starts a long-running server: what CI does with npm ci, and src/server/cli.test.ts runs the real serve'],
   [/^npm test( |$)/, 'this very suite'],
   [/^npm run bench( |$)/, 'benchmarks take minutes and print figures, they are not tests'],
+  [/^npm run soak( |$)/, 'the soak runs real servers for minutes: .ci/run runs npm run soak -- --short after npm test'],
   [/^npx teletel connect localhost:3616$/, 'interactive, in a terminal: src/cli/commands/connect.test.ts drives the same client'],
   [/^npx teletel serve --dev( |$)/, 'a long-running server: src/server/user-services.test.ts runs serve --dev'],
   [/^npx teletel serve --minipavi /, 'a long-running server calling a remote service: src/server/minipavi/minipavi.test.ts runs serve --minipavi against a test service'],
