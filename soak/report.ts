@@ -12,6 +12,8 @@ import type { Stats } from './user.js';
 
 export interface SoakRun {
   started: Date;
+  /** The short mode: timing findings warn instead of failing (timingFindings). */
+  short: boolean;
   command: string;
   minutes: number;
   loadSeconds: number;
@@ -40,16 +42,29 @@ const n = (value: number): string => Math.round(value).toLocaleString('en-US');
 const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 const signed = (value: number, digits = 1): string => `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
 
-/** Everything that must be zero (or true) for the run to pass. */
-export function verdict(run: SoakRun): string[] {
-  const problems: string[] = [];
+/**
+ * What a run found that is timing: flow steps that did not come in time
+ * outside fault windows, abusive clients whose close came late. On the
+ * recorded run they fail it; in the short mode (CI, a 2-core machine that
+ * just ran the whole test suite) they are printed as warnings, and only
+ * what may never happen whatever the machine (a loss, a crash, a leak to
+ * another terminal, a corrupt database, a decoder exception) fails it.
+ */
+export function timingFindings(run: SoakRun): string[] {
+  const findings: string[] = [];
+  if (total(run.stats.failures) > 0) findings.push(`${total(run.stats.failures)} flow failure(s) outside faults: ${[...run.stats.failures.keys()].join(', ')}`);
+  if (run.abuse.unexpected.length > 0) findings.push(`${run.abuse.unexpected.length} abuse outcome(s) other than documented: ${run.abuse.unexpected.slice(0, 5).join('; ')}`);
+  return findings;
+}
+
+/** Everything that must be zero (or true) for the run to pass; `timing` adds timingFindings. */
+export function verdict(run: SoakRun, timing = true): string[] {
+  const problems: string[] = timing ? timingFindings(run) : [];
   const crashes = run.servers.flatMap((s) => s.crashes);
   if (crashes.length > 0) problems.push(`${crashes.length} crash(es): ${crashes.join(' | ')}`);
   if (run.books.lost.length > 0) problems.push(`${run.books.lost.length} confirmed message(s) lost`);
   if (run.strangers.length > 0) problems.push(`${run.strangers.length} message(s) read by someone else than their recipient`);
   if (run.leaks.leaks.length > 0) problems.push(`${run.leaks.leaks.length} control sequence(s) from user text reached another terminal`);
-  if (total(run.stats.failures) > 0) problems.push(`${total(run.stats.failures)} flow failure(s) outside faults: ${[...run.stats.failures.keys()].join(', ')}`);
-  if (run.abuse.unexpected.length > 0) problems.push(`${run.abuse.unexpected.length} abuse outcome(s) other than documented`);
   if (run.integrityA !== 'ok') problems.push(`SQLite integrity_check after the run: ${run.integrityA}`);
   if (run.disk) {
     if (run.disk.crashed) problems.push('the instance crashed on a full disk');
@@ -81,7 +96,8 @@ function causeOf(entry: Record<string, unknown> | undefined): string {
 
 export function report(run: SoakRun): string {
   const { stats, books } = run;
-  const problems = verdict(run);
+  const problems = verdict(run, !run.short);
+  const warnings = run.short ? timingFindings(run) : [];
   const lines: string[] = [];
   const push = (...more: string[]): void => void lines.push(...more);
   const crashes = run.servers.flatMap((s) => s.crashes);
@@ -97,7 +113,7 @@ export function report(run: SoakRun): string {
     `- Command: \`${run.command}\``,
     `- Machine: ${machine()}`,
     `- Load: ${n(run.sessions)} simulated Minitels for ${(run.loadSeconds / 60).toFixed(1)} min over WebSocket (mean pause between screens ${(run.thinkMs / 1000).toFixed(1)} s), on ${run.servers.length} instances: ${run.servers.map((s) => s.options.name).join(', ')}${run.postgres ? '' : ' (PostgreSQL was not reachable: no PostgreSQL instances or faults)'}`,
-    `- Verdict: ${problems.length === 0 ? '**passed**' : `**failed**: ${problems.join('; ')}`}`,
+    `- Verdict: ${problems.length === 0 ? '**passed**' : `**failed**: ${problems.join('; ')}`}${warnings.length > 0 ? ` (short mode, timing warnings: ${warnings.join('; ')})` : ''}`,
     '',
     '| Result | Figure |',
     '|---|---|',
