@@ -53,15 +53,24 @@ const FORBIDDEN: { name: string; bytes: number[] }[] = [
 export interface LeakWatch {
   /** Chunks a reader received holding the marker (each one checked). */
   checked: number;
+  /** Leaks found, and the first EXAMPLES_KEPT of them described: a run that leaks everywhere keeps its memory. */
+  found: number;
   leaks: string[];
 }
 
+const EXAMPLES_KEPT = 100;
+
 export function newLeakWatch(): LeakWatch {
-  return { checked: 0, leaks: [] };
+  return { checked: 0, found: 0, leaks: [] };
+}
+
+function leak(watch: LeakWatch, description: string): void {
+  watch.found++;
+  if (watch.leaks.length < EXAMPLES_KEPT) watch.leaks.push(description);
 }
 
 /** Marker letters and nasty sequences mixed, within `length` characters. */
-export function hostileText(_watch: LeakWatch, length: number): string {
+export function hostileText(length: number): string {
   let text = MARKER;
   while (text.length < length) {
     text += Math.random() < 0.6 ? NASTIES[Math.floor(Math.random() * NASTIES.length)] : String.fromCharCode(0x41 + Math.floor(Math.random() * 26));
@@ -74,10 +83,7 @@ function stateOf(terminal: Terminal): string {
 }
 
 function indexOf(bytes: Uint8Array, pattern: readonly number[], from = 0): number {
-  outer: for (let i = from; i + pattern.length <= bytes.length; i++) {
-    if (matchesAt(bytes, pattern, i)) return i;
-    continue outer;
-  }
+  for (let i = from; i + pattern.length <= bytes.length; i++) if (matchesAt(bytes, pattern, i)) return i;
   return -1;
 }
 
@@ -101,8 +107,8 @@ export function watchForLeaks(watch: LeakWatch, terminal: Terminal): (bytes: Uin
       // From the marker to the next US: the user's text as the server painted it (a new row starts with US).
       let i = marker;
       for (; i < bytes.length; i++) {
-        const leak = FORBIDDEN.find(({ bytes: pattern }) => matchesAt(bytes, pattern, i));
-        if (leak) watch.leaks.push(`${leak.name} after user text: ${Buffer.from(bytes.subarray(Math.max(0, marker - 8), i + 8)).toString('hex')}`);
+        const sequence = FORBIDDEN.find(({ bytes: pattern }) => matchesAt(bytes, pattern, i));
+        if (sequence) leak(watch, `${sequence.name} after user text: ${Buffer.from(bytes.subarray(Math.max(0, marker - 8), i + 8)).toString('hex')}`);
         if (bytes[i] === US) break;
       }
       marker = indexOf(bytes, MARKER_BYTES, Math.max(i, marker + 1));
@@ -110,7 +116,7 @@ export function watchForLeaks(watch: LeakWatch, terminal: Terminal): (bytes: Uin
     const before = stateOf(terminal);
     queueMicrotask(() => {
       const after = stateOf(terminal);
-      if (after !== before) watch.leaks.push(`terminal state changed by a chunk carrying user text: ${before} → ${after}`);
+      if (after !== before) leak(watch, `terminal state changed by a chunk carrying user text: ${before} → ${after}`);
     });
   };
 }

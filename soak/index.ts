@@ -107,7 +107,10 @@ const samples = new Map<string, Sample[]>();
 const sampler = setInterval(() => {
   for (const server of [...servers, ...(serial ? [serial.server] : [])]) {
     void sample(server).then((s) => {
-      if (s) samples.set(server.options.name, [...(samples.get(server.options.name) ?? []), s]);
+      if (!s) return;
+      const list = samples.get(server.options.name);
+      if (list) list.push(s);
+      else samples.set(server.options.name, [s]);
     });
   }
 }, short ? 3000 : 10_000);
@@ -243,6 +246,7 @@ const run: SoakRun = {
   books,
   refused: world.ledger.refused,
   strangers: world.ledger.strangers,
+  strangerExamples: world.ledger.strangerExamples,
   unreadAtEnd: [...stillUnread.values()].reduce((a, list) => a + list.length, 0),
   integrityA,
   faults,

@@ -17,8 +17,9 @@ export interface MessageRecord {
 export class Ledger {
   private readonly messages = new Map<string, MessageRecord>();
   private next = 0;
-  /** Ids read by a recipient that the ledger never sent: a message from nowhere (or a wrong BAL). */
-  readonly strangers: string[] = [];
+  /** Ids read by someone other than their recipient (or never sent): a wrong BAL. Counted; the first 100 described. */
+  strangers = 0;
+  readonly strangerExamples: string[] = [];
   /** "La BAL est pleine", "Doucement": refusals the sender was told of (not confirmed, not lost). */
   refused = 0;
 
@@ -38,7 +39,8 @@ export class Ledger {
   delivered(id: string, reader: string): void {
     const record = this.messages.get(id);
     if (record === undefined || record.to.toLowerCase() !== reader.toLowerCase()) {
-      this.strangers.push(`${id} read by ${reader}`);
+      this.strangers++;
+      if (this.strangerExamples.length < 100) this.strangerExamples.push(`${id} read by ${reader}`);
       return;
     }
     record.delivered = true;

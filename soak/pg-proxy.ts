@@ -11,7 +11,6 @@ export class PgProxy {
   private readonly pairs = new Set<[Socket, Socket]>();
   private readonly held = new Set<Socket>();
   private blackout = false;
-  connections = 0;
 
   constructor(
     private readonly target = { host: '127.0.0.1', port: 5432 },
@@ -60,7 +59,6 @@ export class PgProxy {
       client.once('close', () => this.held.delete(client));
       return;
     }
-    this.connections++;
     const upstream = connect(this.target.port, this.target.host);
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());

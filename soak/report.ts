@@ -26,7 +26,8 @@ export interface SoakRun {
   hostileShare: number;
   books: { sent: number; confirmed: number; delivered: number; stored: number; lost: MessageRecord[] };
   refused: number;
-  strangers: string[];
+  strangers: number;
+  strangerExamples: string[];
   unreadAtEnd: number;
   integrityA: string;
   faults: string[];
@@ -57,14 +58,17 @@ export function timingFindings(run: SoakRun): string[] {
   return findings;
 }
 
+/** Screens kept in the report for failures during faults: the commonest kinds say what users saw; more is noise. */
+const FAULT_SCREENS = 6;
+
 /** Everything that must be zero (or true) for the run to pass; `timing` adds timingFindings. */
 export function verdict(run: SoakRun, timing = true): string[] {
   const problems: string[] = timing ? timingFindings(run) : [];
   const crashes = run.servers.flatMap((s) => s.crashes);
   if (crashes.length > 0) problems.push(`${crashes.length} crash(es): ${crashes.join(' | ')}`);
   if (run.books.lost.length > 0) problems.push(`${run.books.lost.length} confirmed message(s) lost`);
-  if (run.strangers.length > 0) problems.push(`${run.strangers.length} message(s) read by someone else than their recipient`);
-  if (run.leaks.leaks.length > 0) problems.push(`${run.leaks.leaks.length} control sequence(s) from user text reached another terminal`);
+  if (run.strangers > 0) problems.push(`${run.strangers} message(s) read by someone else than their recipient`);
+  if (run.leaks.found > 0) problems.push(`${run.leaks.found} control sequence(s) from user text reached another terminal`);
   if (run.integrityA !== 'ok') problems.push(`SQLite integrity_check after the run: ${run.integrityA}`);
   if (run.disk) {
     if (run.disk.crashed) problems.push('the instance crashed on a full disk');
@@ -119,7 +123,7 @@ export function report(run: SoakRun): string {
     '|---|---|',
     `| crashes (an instance exiting unasked) | ${crashes.length} |`,
     `| confirmed private messages lost | ${books.lost.length} |`,
-    `| control sequences from user text reaching another terminal | ${run.leaks.leaks.length} (of ${n(run.leaks.checked)} chunks carrying hostile text checked) |`,
+    `| control sequences from user text reaching another terminal | ${run.leaks.found} (of ${n(run.leaks.checked)} chunks carrying hostile text checked) |`,
     `| flow failures outside faults | ${n(total(stats.failures))} |`,
     `| abuse with an outcome other than documented | ${run.abuse.unexpected.length} (of ${n(total(run.abuse.runs))} abusive clients) |`,
     `| decoder exceptions on fuzzed streams | ${run.fuzz.failures.length} (of ${n(run.fuzz.streams)}) |`,
@@ -148,7 +152,7 @@ export function report(run: SoakRun): string {
     '',
   );
   if (books.lost.length > 0) push('Lost:', '', ...books.lost.slice(0, 50).map((r) => `- ${r.id} ${r.from} → ${r.to} (${r.store})`), '');
-  if (run.strangers.length > 0) push('Read by someone else than the recipient:', '', ...run.strangers.slice(0, 20).map((s) => `- ${s}`), '');
+  if (run.strangers > 0) push('Read by someone else than the recipient:', '', ...run.strangerExamples.slice(0, 20).map((s) => `- ${s}`), '');
   if (run.unreadAtEnd > 0) push(`${run.unreadAtEnd} confirmed message(s) were neither read nor found by the last pass's reading, and are counted by the store check above.`, '');
 
   push('### Faults injected during the load', '');
@@ -162,16 +166,22 @@ export function report(run: SoakRun): string {
   );
   push('| failures during faults | count |', '|---|---|', ...mapRows(stats.failuresDuringFaults), '');
   if (stats.faultSamples.size > 0) {
-    push('<details><summary>What users saw at those failures, one screen per kind</summary>', '');
-    for (const [kind, screen] of stats.faultSamples) push(`\`${kind}\``, '', '```', screen, '```', '');
+    push(`<details><summary>What users saw at those failures, one screen for each of the ${FAULT_SCREENS} commonest kinds</summary>`, '');
+    const commonest = [...stats.failuresDuringFaults.entries()].sort((a, b) => b[1] - a[1]).slice(0, FAULT_SCREENS);
+    for (const [kind] of commonest) {
+      const screen = stats.faultSamples.get(kind);
+      if (screen !== undefined) push(`\`${kind}\``, '', '```', screen, '```', '');
+    }
     push('</details>', '');
   }
   if (total(stats.failures) > 0) {
-    const start = Math.min(...stats.failureTimes);
     const byMinute = new Map<number, number>();
-    for (const t of stats.failureTimes) byMinute.set(Math.floor((t - run.started.getTime()) / 60_000), (byMinute.get(Math.floor((t - run.started.getTime()) / 60_000)) ?? 0) + 1);
+    for (const t of stats.failureTimes) {
+      const minute = Math.floor((t - run.started.getTime()) / 60_000);
+      byMinute.set(minute, (byMinute.get(minute) ?? 0) + 1);
+    }
     push('| failures outside faults | count |', '|---|---|', ...mapRows(stats.failures), '');
-    if (Number.isFinite(start)) push(`By minute of the run: ${[...byMinute.entries()].sort((a, b) => a[0] - b[0]).map(([m, c]) => `${m}: ${c}`).join(', ')}`, '');
+    if (byMinute.size > 0) push(`By minute of the run: ${[...byMinute.entries()].sort((a, b) => a[0] - b[0]).map(([m, c]) => `${m}: ${c}`).join(', ')}`, '');
     push('What the user saw, one screen per kind:', '');
     for (const [kind, screen] of stats.samples) push(`\`${kind}\``, '', '```', screen, '```', '');
   }
@@ -203,7 +213,7 @@ export function report(run: SoakRun): string {
     'Pseudonyms, recipients and room names accept letters, digits, - and _ only (the form refuses the rest).',
     '',
   );
-  if (run.leaks.leaks.length > 0) push(...run.leaks.leaks.slice(0, 20).map((l) => `- ${l}`), '');
+  if (run.leaks.found > 0) push(...run.leaks.leaks.slice(0, 20).map((l) => `- ${l}`), '');
 
   if (run.serial) {
     push('### Serial line', '');

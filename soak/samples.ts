@@ -87,7 +87,11 @@ export interface Trend {
  */
 export function trend(samples: readonly Sample[], warmupMs: number): Trend | undefined {
   const lives = new Map<number, Sample[]>();
-  for (const s of samples) lives.set(s.life, [...(lives.get(s.life) ?? []), s]);
+  for (const s of samples) {
+    const life = lives.get(s.life);
+    if (life) life.push(s);
+    else lives.set(s.life, [s]);
+  }
   let longest: Sample[] = [];
   for (const life of lives.values()) if (life.length > longest.length) longest = life;
   if (longest.length < 3) return undefined;

@@ -180,7 +180,7 @@ export class SimulatedUser {
     await this.expect(/SALON /, 'room');
     await this.think();
     const hostile = Math.random() < this.world.hostileShare;
-    const line = hostile ? hostileText(this.world.leaks, 30) : pick(WORDS);
+    const line = hostile ? hostileText(30) : pick(WORDS);
     if (hostile) this.world.stats.hostileSent++;
     this.typeText(line);
     this.press('Envoi');
@@ -217,7 +217,7 @@ export class SimulatedUser {
     const id = this.world.ledger.newId();
     const hostile = Math.random() < this.world.hostileShare;
     if (hostile) this.world.stats.hostileSent++;
-    const body = `${id} ${hostile ? hostileText(this.world.leaks, 40) : pick(WORDS)}`;
+    const body = `${id} ${hostile ? hostileText(40) : pick(WORDS)}`;
     this.world.ledger.sent({ id, from: this.pseudo, to, store: this.instance.store });
     this.typeText(to);
     this.press('Suite');

@@ -131,8 +131,8 @@ export class InputZones {
     const typed = [...field.text];
     // Mask and space characters made safe before they are repeated: one that sanitises to several ('€' → "EUR")
     // would draw the zone several times too wide.
-    const mask = this.command.name === 'InputTxt' ? oneCharacter(this.command.char, '*') : '';
-    const shown = !this.echo ? '' : this.command.name === 'InputTxt' && this.command.char !== '' ? mask.repeat(typed.length) : sanitizeText(field.text);
+    const masked = this.command.name === 'InputTxt' && this.command.char !== '';
+    const shown = !this.echo ? '' : masked ? oneCharacter(this.command.char, '*').repeat(typed.length) : sanitizeText(field.text);
     const fill = oneCharacter(this.command.spaceChar, ' ').repeat(field.length - (this.echo ? typed.length : 0));
     bytes.push(...encodeText(shown + fill));
   }

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from '../../test-support/fake-io.js';
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from '../test-support/gateway.js';
 import { SerialMinitel, WsMinitel } from '../test-support/minitel.js';
 import { progCommand, speedOfStatus, withParity } from './serial.js';
@@ -146,15 +147,7 @@ describe.skipIf(!hasSocat)('random bytes on the serial line', () => {
     const { minitel, server } = line;
     await minitel.waitFor(/Tapez le code/);
     // Raw bytes, parity or not (the port writes them as they are): what a bad cable or a wrong speed sends.
-    let seed = 7;
-    for (let i = 0; i < 32; i++) {
-      const chunk = new Uint8Array(512);
-      for (let j = 0; j < chunk.length; j++) {
-        seed = (seed * 1103515245 + 12345) >>> 0;
-        chunk[j] = seed >>> 24;
-      }
-      minitel.port.write(Buffer.from(chunk));
-    }
+    for (let i = 0; i < 32; i++) minitel.port.write(Buffer.from(randomBytes(512, i + 1)));
     // The answers to the noise come paced at the line's speed: read them all before judging the screen.
     await quiet(minitel);
     // Whatever the noise did (typed, hung up), the line takes the next session.

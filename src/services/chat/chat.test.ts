@@ -354,13 +354,19 @@ describe('CHAT ignore lists against a full BAL', () => {
 });
 
 describe('CHAT ignore list size', () => {
-  it('ignores at most CHAT_LIMITS.ignored pseudonyms, and can still stop ignoring one', async () => {
+  /** Zoe, registered, with `stored` as her ignore list in the store, logged in and in a room. */
+  async function zoeIgnoring(stored: unknown[]): Promise<VirtualMinitel> {
     await store.accounts.create('zoe', 'secret');
-    const full = Array.from({ length: CHAT_LIMITS.ignored }, (_, i) => `u${i}`);
-    await store.keyValue('CHAT').set('ignore:zoe', full);
+    await store.keyValue('CHAT').set('ignore:zoe', stored);
     const zoe = minitel();
     await login(zoe, 'zoe', 'secret');
     await enterRoom(zoe);
+    return zoe;
+  }
+
+  it('ignores at most CHAT_LIMITS.ignored pseudonyms, and can still stop ignoring one', async () => {
+    const full = Array.from({ length: CHAT_LIMITS.ignored }, (_, i) => `u${i}`);
+    const zoe = await zoeIgnoring(full);
     await say(zoe, '/ignore ana');
     await zoe.waitForText(`* Vous ignorez déjà ${CHAT_LIMITS.ignored} pseudos`);
     expect(await store.keyValue('CHAT').get('ignore:zoe')).toEqual(full);
@@ -368,22 +374,15 @@ describe('CHAT ignore list size', () => {
     await zoe.waitForText("* u0 n'est plus ignoré");
     expect(await store.keyValue('CHAT').get('ignore:zoe')).toEqual(full.slice(1));
   });
-});
 
-describe('CHAT ignore list read back from the store', () => {
   it('keeps at most CHAT_LIMITS.ignored pseudonyms of a stored list, and drops entries that are not pseudonyms', async () => {
     // What another tool or an older version wrote: too many names, and values that are not names at all.
-    await store.accounts.create('zoe', 'secret');
-    const stored = [42, null, { a: 1 }, 'x\u001b9', ...Array.from({ length: 5000 }, (_, i) => `u${i}`)];
-    await store.keyValue('CHAT').set('ignore:zoe', stored);
-    const zoe = minitel();
-    await login(zoe, 'zoe', 'secret');
-    await enterRoom(zoe);
+    const zoe = await zoeIgnoring([42, null, { a: 1 }, 'x\u001b9', ...Array.from({ length: 5000 }, (_, i) => `u${i}`)]);
     await say(zoe, '/ignore ana');
-    // Before, all 5,004 entries were taken (the limit only held for new ones): the list was already "full".
     await zoe.waitForText(`* Vous ignorez déjà ${CHAT_LIMITS.ignored} pseudos`);
     await say(zoe, '/ignore u0');
     await zoe.waitForText("* u0 n'est plus ignoré");
+    // Before, the whole stored list was taken as it was, and saved back whole: 5,003 entries, non-names included.
     const after = (await store.keyValue('CHAT').get('ignore:zoe')) as unknown[];
     expect(after).toHaveLength(CHAT_LIMITS.ignored - 1);
     expect(after.every((name) => typeof name === 'string' && /^u\d+$/.test(name))).toBe(true);
