@@ -57,6 +57,14 @@ export const POSTGRES_LIMITS = {
   poolSize: 10,
   /** How long opening a connection may take before the call fails (a firewall that drops packets would otherwise hang it). */
   connectTimeoutMs: 5000,
+  /**
+   * How long a call waits for a pooled connection while all are busy. Longer
+   * than connectTimeoutMs on purpose: a full pool during a login wave (an
+   * instance restarted, hundreds of Minitels dialling back) is load, not a
+   * fault, and failing those calls after 5 s sent users home, who dialled
+   * again and kept the queue long for minutes (the soak's recorded run).
+   */
+  poolWaitMs: 20_000,
   /** A query that has not answered in this long fails with TELETEL_E_STORE_UNAVAILABLE instead of holding a session forever. */
   queryTimeoutMs: 30_000,
   /** Bus reconnection: first wait, doubled after each failure up to the maximum, with jitter so instances do not reconnect in step. */

@@ -3,6 +3,7 @@
  * each test in a schema of its own, then what is particular to PostgreSQL.
  * Skipped, with a message, when no server answers (test-support/postgres.ts).
  */
+import net from 'node:net';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isStoreError } from './errors.js';
@@ -117,6 +118,21 @@ describe('PostgreSQL store, without a server', () => {
   });
 });
 
+describe('PostgreSQL store, a server that accepts and never answers', () => {
+  it('opening fails after the connect timeout, not after the longer pool wait', async () => {
+    const held = new Set<net.Socket>();
+    const silent = net.createServer((socket) => held.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const started = Date.now();
+    const error = await openPostgresStore(`postgres://teletel@127.0.0.1:${port}/teletel`, { connectTimeoutMs: 300, poolWaitMs: 60_000 }).catch((e: unknown) => e);
+    expect(isStoreError(error, 'TELETEL_E_STORE_OPEN')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+});
+
 describe.skipIf(unreachable !== null)('PostgreSQL store', () => {
   describeStoreContract(postgresBackend);
 });
@@ -162,6 +178,22 @@ describe.skipIf(unreachable !== null)('PostgreSQL store: its own', () => {
     await store.mail.send({ mailbox: 'm', from: 'a', body: 'encore' });
     expect((await store.mail.list('m')).map((m) => m.body)).toContain('encore');
     await store.close();
+  });
+
+  it('a busy pool: a call waits for the next free connection past the connect timeout, up to the pool wait', async () => {
+    const schema = schemas.name();
+    const patient = await openPostgresStore(TEST_DATABASE_URL, { schema, poolSize: 1, connectTimeoutMs: 200, poolWaitMs: 10_000 });
+    const holding = patient.run((db) => db.query('SELECT pg_sleep(0.6)'));
+    // Before the pool wait was its own, this call failed after 200 ms with "timeout exceeded when trying to connect".
+    const waited = await patient.run((db) => db.query<{ one: number }>('SELECT 1 AS one'));
+    expect(waited.rows[0].one).toBe(1);
+    await holding;
+    await patient.close();
+    const hurried = await openPostgresStore(TEST_DATABASE_URL, { schema, poolSize: 1, connectTimeoutMs: 200, poolWaitMs: 200 });
+    const busy = hurried.run((db) => db.query('SELECT pg_sleep(0.6)'));
+    await expect(hurried.mail.count('m')).rejects.toSatisfy((e: unknown) => isStoreError(e, 'TELETEL_E_STORE_UNAVAILABLE'));
+    await busy;
+    await hurried.close();
   });
 
   it('turns synchronous_commit on for its connections, whatever the server default', async () => {

@@ -45,6 +45,8 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** How long connecting may take, in ms (default POSTGRES_LIMITS.connectTimeoutMs). */
   connectTimeoutMs?: number;
+  /** How long a call may wait for a busy pool's next free connection, in ms (default POSTGRES_LIMITS.poolWaitMs). */
+  poolWaitMs?: number;
   /** How long a query may take before it fails, in ms (default POSTGRES_LIMITS.queryTimeoutMs). */
   queryTimeoutMs?: number;
   /**
@@ -121,6 +123,15 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
 }
 
 
+/** A pg Client class whose connecting fails after `ms` (a firewall that drops packets would otherwise hang it). */
+function clientConnectingWithin(ms: number): typeof pg.Client {
+  return class extends pg.Client {
+    constructor(config?: string | pg.ClientConfig) {
+      super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: ms });
+    }
+  };
+}
+
 export class PostgresStore implements Store, Queries {
   readonly sessions: SessionLog;
   readonly accounts: AccountStore;
@@ -146,10 +157,14 @@ export class PostgresStore implements Store, Queries {
     if (schema !== undefined) checkSchemaName(schema);
     this.location = redactUrl(given);
     this.schema = schema;
+    const connectTimeoutMs = positive(options.connectTimeoutMs, POSTGRES_LIMITS.connectTimeoutMs);
     this.pool = new pg.Pool({
       connectionString: url,
       max: positive(options.poolSize, POSTGRES_LIMITS.poolSize),
-      connectionTimeoutMillis: positive(options.connectTimeoutMs, POSTGRES_LIMITS.connectTimeoutMs),
+      // pg-pool uses one timeout for two waits: a busy pool's queue and a new connection.
+      // The pool's is the queue wait; each client bounds its own connecting (pg's Client honours the same option).
+      connectionTimeoutMillis: Math.max(connectTimeoutMs, positive(options.poolWaitMs, POSTGRES_LIMITS.poolWaitMs)),
+      Client: clientConnectingWithin(connectTimeoutMs),
       query_timeout: positive(options.queryTimeoutMs, POSTGRES_LIMITS.queryTimeoutMs),
       application_name: options.applicationName ?? 'teletel',
       keepAlive: true,
