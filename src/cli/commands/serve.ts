@@ -78,10 +78,18 @@ async function defaultServices(_log: Logger, context: { bus: Bus }): Promise<rea
   return builtInServices({ bus: context.bus });
 }
 
-/** The configured MiniPavi services (--minipavi CODE=URL, "minipavi" in the config file), sharing one visit registry for PushServiceMsg. */
-function miniPaviServices(config: ServerConfig): Service[] {
-  const visits = new MiniPaviVisits();
-  return (config.minipavi ?? []).map((options) => miniPaviService(options, visits));
+/**
+ * The configured MiniPavi services (--minipavi CODE=URL, "minipavi" in the
+ * config file), each with its own visits, whose PushServiceMsg go over the
+ * store's bus to the service's users on every instance.
+ */
+function miniPaviServices(config: ServerConfig, bus: Bus, log: Logger): Service[] {
+  return (config.minipavi ?? []).map((options) =>
+    miniPaviService(
+      options,
+      new MiniPaviVisits(options.code, bus, (error) => log.warn({ err: error, service: options.code }, 'MiniPavi push not sent')),
+    ),
+  );
 }
 
 /** The services folder's services, or undefined when there is no folder (none given, no ./services). */
@@ -180,7 +188,7 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
       let address;
       let folders: ServiceFolders | undefined;
       try {
-        const builtIns = [...miniPaviServices(config), ...(await (dependencies.services ?? defaultServices)(log, { bus: storage.bus }))];
+        const builtIns = [...miniPaviServices(config, storage.bus, log), ...(await (dependencies.services ?? defaultServices)(log, { bus: storage.bus }))];
         folders = userServices(config, builtIns, log, dev, (services) => gateway?.replaceServices(services));
         await folders?.loadAll();
         gateway = new Gateway({ config, services: folders?.services() ?? builtIns, store: storage.store, log });

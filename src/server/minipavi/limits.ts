@@ -20,6 +20,9 @@ export const MINIPAVI_LIMITS = {
   formFields: 24,
   /** Messages of one PushServiceMsg. */
   pushMessages: 100,
+  /** A pushed message fits row 0 three times over; a uniqueId is a session id (a UUID), with room. */
+  pushTextCharacters: 120,
+  pushIdCharacters: 64,
   /** URLPARAMS keys kept from a service URL's query. */
   urlParams: 32,
   /** A `next` URL longer than this is refused (allowedUrl), and never logged whole. */

@@ -10,14 +10,17 @@ import { USER_AGENT } from './client.js';
 import { miniPaviService, type MiniPaviServiceOptions } from './service.js';
 import { startTestService, type TestService } from './test-support/service.js';
 import { MiniPaviVisits } from './visits.js';
+import { InProcessBus } from '../../store/bus.js';
 
 let service: TestService | undefined;
 let gateway: TestGateway | undefined;
+const others: TestGateway[] = [];
 const clients: WsMinitel[] = [];
 
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   await gateway?.stop();
+  for (const g of others.splice(0)) await g.stop();
   await service?.close();
   gateway = undefined;
   service = undefined;
@@ -25,16 +28,16 @@ afterEach(async () => {
 
 async function serve(options: Partial<MiniPaviServiceOptions> & { path?: string } = {}): Promise<TestService> {
   service = await startTestService();
-  const visits = new MiniPaviVisits();
+  const visits = new MiniPaviVisits('PAVI');
   gateway = await startTestGateway({ services: [miniPaviService({ code: 'PAVI', url: service.url(options.path ?? '/?from=test'), ...options }, visits)] });
   return service;
 }
 
-async function visit(): Promise<WsMinitel> {
-  const m = await WsMinitel.connect(gateway!.wsUrl('/ws'));
+async function visit(on: TestGateway = gateway!, code = 'PAVI'): Promise<WsMinitel> {
+  const m = await WsMinitel.connect(on.wsUrl('/ws'));
   clients.push(m);
   await m.waitFor(/Code :/);
-  m.type('PAVI');
+  m.type(code);
   m.key('Envoi');
   return m;
 }
@@ -77,6 +80,49 @@ describe('a MiniPavi service on the gateway', () => {
     const sent = pavi.calls.at(-1)!;
     expect(sent.content).toEqual(['SALUT', '']);
     await a.waitFor(() => /ana dit : SALUT|ANA dit : SALUT/i.test(a.row(0)));
+  });
+
+  /** b says SALUT in the test service, which pushes "… dit : SALUT" to every other uniqueId it has seen. */
+  async function say(b: WsMinitel): Promise<void> {
+    b.key('Envoi');
+    await b.waitFor(/Bonjour/);
+    b.type('SALUT');
+    b.key('Envoi');
+    await b.waitFor(/a dit :/);
+  }
+
+  it("pushes to the service's user on another instance, over the bus the instances share", async () => {
+    service = await startTestService();
+    const bus = new InProcessBus();
+    const on = async (): Promise<TestGateway> =>
+      startTestGateway({ services: [miniPaviService({ code: 'PAVI', url: service!.url('/') }, new MiniPaviVisits('PAVI', bus))] });
+    gateway = await on();
+    others.push(await on());
+    const a = await visit(gateway);
+    await a.waitFor(/Bienvenue/);
+    const b = await visit(others[0]);
+    await b.waitFor(/Bienvenue/);
+    await say(b);
+    await a.waitFor(() => /dit : SALUT/i.test(a.row(0)));
+  });
+
+  it('never pushes to a user of another service, whatever uniqueIds the service names', async () => {
+    service = await startTestService();
+    const bus = new InProcessBus();
+    // Both codes lead to the same remote service, which pushes to every uniqueId it has seen, both codes' users included.
+    const services = ['PAVI', 'PAVJ'].map((code) => miniPaviService({ code, url: service!.url('/') }, new MiniPaviVisits(code, bus)));
+    gateway = await startTestGateway({ services });
+    const elsewhere = await visit(gateway, 'PAVJ');
+    await elsewhere.waitFor(/Bienvenue/);
+    const here = await visit(gateway, 'PAVI');
+    await here.waitFor(/Bienvenue/);
+    const b = await visit(gateway, 'PAVI');
+    await b.waitFor(/Bienvenue/);
+    await say(b);
+    await here.waitFor(() => /dit : SALUT/i.test(here.row(0)));
+    // The push to PAVJ's user went out with the one to PAVI's; by now it would have arrived.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(elsewhere.row(0)).not.toMatch(/dit :/);
   });
 
   it('tells the service when the user leaves with Connexion/Fin (FIN)', async () => {

@@ -212,7 +212,7 @@ function readCommand(value: unknown): MiniPaviCommand | undefined {
       const ids = Array.isArray(p.uniqueids) ? p.uniqueids : Array.isArray(p.uniqueid) ? p.uniqueid : [];
       const messages = Array.isArray(p.message) ? p.message : [];
       // Row 0 shows 40 columns: a message is cut well before sanitising, whatever its length in the answer.
-      const pairs = messages.slice(0, MINIPAVI_LIMITS.pushMessages).map((m, i) => ({ uniqueId: text(ids[i]).slice(0, 64), text: text(m).slice(0, 120) }));
+      const pairs = messages.slice(0, MINIPAVI_LIMITS.pushMessages).map((m, i) => ({ uniqueId: text(ids[i]).slice(0, MINIPAVI_LIMITS.pushIdCharacters), text: text(m).slice(0, MINIPAVI_LIMITS.pushTextCharacters) }));
       return { name: 'PushServiceMsg', messages: pairs.filter((m) => m.uniqueId !== '') };
     }
     case 'libCnx':
