@@ -26,6 +26,11 @@ export interface TerminalCapabilities {
    * emulates the 40-column Videotex mode only.
    */
   columns80: boolean;
+  /**
+   * The terminal's ENQROM identifier as it sent it: maker, type and version
+   * characters (p.139), for example 'Cv;'; absent when it did not answer.
+   */
+  rom?: string;
 }
 
 export interface TerminalLink {

@@ -44,6 +44,7 @@ export function capabilitiesOf(info: EnqromInfo | null, speed: number): Terminal
     // DRCS are a Minitel 2 feature [M2]; emulators that answer ENQROM offer them too (§7.5).
     drcs: model === 'minitel2' || model === 'emulator',
     columns80: false,
+    rom: `${info.maker}${String.fromCharCode(info.type)}${info.version}`,
   };
 }
 

@@ -66,6 +66,7 @@ export function readSessionState(value: unknown): SessionState | undefined {
   if (!isCount(bytesIn) || !isCount(bytesOut)) return undefined;
   if (!isObject(capabilities) || !isText(capabilities.model) || !isCount(capabilities.speed)) return undefined;
   if (typeof capabilities.drcs !== 'boolean' || typeof capabilities.columns80 !== 'boolean') return undefined;
+  if (capabilities.rom !== undefined && (typeof capabilities.rom !== 'string' || capabilities.rom.length !== 3)) return undefined;
   if (!isObject(router) || !isText(router.page) || !PAGES.includes(router.page) || !isText(router.typed) || !isCount(router.guideIndex)) return undefined;
   if (router.page === 'visit' ? !isText(router.service) || router.service === '' : router.service !== undefined) return undefined;
   if (!isMeter(meter)) return undefined;

@@ -32,7 +32,8 @@ export function allowedUrl(url: string, allowedHosts: ReadonlySet<string>): URL 
   return parsed;
 }
 
-export async function callService(url: string, request: MiniPaviRequest, options: CallOptions): Promise<MiniPaviAnswer> {
+/** The service's answer; undefined for an empty body, which MiniPavi reads as "nothing changes" (services answer FIN so). */
+export async function callService(url: string, request: MiniPaviRequest, options: CallOptions): Promise<MiniPaviAnswer | undefined> {
   const body = JSON.stringify(request);
   const signal = AbortSignal.timeout(options.timeoutMs ?? MINIPAVI_LIMITS.timeoutMs);
   let target = allowedUrl(url, options.allowedHosts);
@@ -60,6 +61,7 @@ export async function callService(url: string, request: MiniPaviRequest, options
     }
     const text = await readBounded(response, signal, target.host);
     if (response.status < 200 || response.status >= 300) throw new MiniPaviError('status', `HTTP ${response.status} from ${target.host}`);
+    if (text.trim() === '') return undefined;
     let json: unknown;
     try {
       json = JSON.parse(text);

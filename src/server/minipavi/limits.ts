@@ -14,8 +14,15 @@ export const MINIPAVI_LIMITS = {
   contextCharacters: 65_000,
   /** Redirects followed for one call, each to an allowed host. */
   redirects: 3,
-  /** Direct calls in a row (directcall: yes) before the gateway stops the chain: a service calling itself forever. */
-  directCalls: 10,
+  /**
+   * Direct calls in a row (directcall: yes) the gateway makes; then it waits
+   * for the user, as MiniPavi does after 5, with a log line: MiniPaviCli
+   * answers directcall yes whenever a service leaves it unset, so a chain
+   * that never ends is a service's habit, not a failure.
+   */
+  directCalls: 5,
+  /** Keys typed while the service is being called, kept to be handled after its answer (MiniPavi leaves them in the socket). */
+  queuedKeys: 64,
   /** Fields of one InputForm. */
   formFields: 24,
   /** Messages of one PushServiceMsg. */

@@ -52,6 +52,10 @@ describe('a MiniPavi service on the gateway', () => {
     expect(cnx).toMatchObject({ fctn: 'CNX', content: [], context: '', urlParams: { from: 'test' } });
     expect(cnx.userAgent).toContain('MiniPAVI');
     expect(cnx.userAgent).toBe(USER_AGENT);
+    // Digits, as MiniPavi's are; the ENQROM identifier as the Minitel sent it.
+    expect(cnx.uniqueId).toMatch(/^\d{15}$/);
+    expect(cnx.versionminitel).toMatch(/^[\x20-\x7e]{3}$/);
+    expect(cnx.versionminitel).not.toBe('???');
     for (let i = 0; i < 3; i++) m.key('Correction');
     await m.waitFor(() => m.row(10).includes('Nom :   ........'));
     m.type('bob');
@@ -143,7 +147,6 @@ describe('a MiniPavi service on the gateway', () => {
     ['an oversized answer', { path: '/big' }, 'size'],
     ['a redirect loop', { path: '/loop' }, 'redirect'],
     ['a next URL on a host not allowed (no SSRF)', { path: '/evil' }, 'host'],
-    ['direct calls without end', { path: '/direct' }, 'answer'],
   ];
   for (const [what, options, kind] of failures) {
     it(`survives ${what}: a row-0 message, Sommaire goes home, a log line and a metric`, async () => {
@@ -157,6 +160,107 @@ describe('a MiniPavi service on the gateway', () => {
       await m.waitFor(/Code :/);
     });
   }
+
+  it('stops a chain of direct calls after 5 and waits for the user, as MiniPavi does, without failing', async () => {
+    const pavi = await serve({ path: '/direct' });
+    const m = await visit();
+    await m.waitFor(/Again 5/);
+    expect(pavi.calls.map((c) => c.fctn)).toEqual(['CNX', 'DIRECT', 'DIRECT', 'DIRECT', 'DIRECT']);
+    expect(gateway!.logs.some((l) => l.msg.startsWith('MiniPavi direct calls stopped after 5'))).toBe(true);
+    m.key('Envoi');
+    await m.waitFor(/Again 6/);
+    expect(m.row(0)).not.toContain('indisponible');
+  });
+
+  it("takes MiniPaviCli's answers as MiniPavi does: version 1.1, an empty body, an empty context, setParam", async () => {
+    await serve({ path: '/v11' });
+    const v11 = await visit();
+    await v11.waitFor(/Version 1\.1/);
+    expect(v11.row(0)).not.toContain('indisponible');
+    v11.close();
+    await gateway!.stop();
+    await service!.close();
+
+    const empty = await serve({ path: '/empty' });
+    const m = await visit();
+    await m.waitFor(/Vide/);
+    m.type('abc');
+    m.key('Envoi');
+    await expect.poll(() => empty.calls.map((c) => c.fctn)).toEqual(['CNX', 'ENVOI']);
+    m.key('Envoi');
+    await expect.poll(() => empty.calls.length).toBe(3);
+    expect(m.text).toContain('Vide');
+    expect(m.row(0)).not.toContain('indisponible');
+    m.close();
+    await gateway!.stop();
+    await service!.close();
+
+    const params = await serve({ path: '/params' });
+    const p = await visit();
+    await p.waitFor(/Etape 1/);
+    p.key('Envoi');
+    await p.waitFor(/Etape 2/);
+    p.key('Envoi');
+    // Step 2 answered an empty context: the service's 'c1' is kept.
+    await p.waitFor(/Etape 3 c1/);
+    // URLPARAMS is the query of each URL called, and left out when there is none.
+    expect(params.calls.map((c) => c.urlParams)).toEqual([undefined, { step: '2', lang: 'fr' }, undefined]);
+    p.close();
+    await gateway!.stop();
+    await service!.close();
+
+    await serve({ path: '/setparam' });
+    const s = await visit();
+    await s.waitFor(/Reglages/);
+    expect(gateway!.logs.some((l) => l.msg.startsWith('MiniPavi command refused'))).toBe(false);
+  });
+
+  it('keeps the keys typed while the service is being called and sends them after its answer, in order', async () => {
+    const pavi = await serve({ path: '/sluggish' });
+    const m = await visit();
+    // The CNX call takes 400 ms: Suite then Retour are pressed meanwhile.
+    await expect.poll(() => pavi.calls.length).toBe(1);
+    m.key('Suite');
+    m.key('Retour');
+    await m.waitFor(/Appel 3 RETOUR/);
+    expect(pavi.calls.map((c) => c.fctn)).toEqual(['CNX', 'SUITE', 'RETOUR']);
+  });
+
+  it('calls again as a new connection for directcall yes-cnx (DIRECTCNX)', async () => {
+    const pavi = await serve({ path: '/chain' });
+    const m = await visit();
+    await m.waitFor(/Puis DIRECTCNX/);
+    expect(pavi.calls.map((c) => c.fctn)).toEqual(['CNX', 'DIRECTCNX']);
+  });
+
+  it('libCnx: the service is done with the user, who is back on the home page, still connected; FIN is sent', async () => {
+    const pavi = await serve({ path: '/bye' });
+    const m = await visit();
+    await m.waitFor(/Code :/);
+    await expect.poll(() => pavi.calls.map((c) => c.fctn)).toEqual(['CNX', 'FIN']);
+    expect(m.closed).toBe(false);
+  });
+
+  it('carries out the pushes of the answer to FIN: the others hear that a user left', async () => {
+    await serve();
+    const a = await visit();
+    await a.waitFor(/Bienvenue/);
+    const b = await visit();
+    await b.waitFor(/Bienvenue/);
+    b.key('Envoi');
+    await b.waitFor(/Bonjour/);
+    b.key('ConnexionFin');
+    await b.waitFor(/Code :/);
+    await a.waitFor(() => /est parti/.test(a.row(0)));
+  });
+
+  it('sends ??? as versionminitel for a terminal that did not answer ENQROM', async () => {
+    const pavi = await serve();
+    const m = await WsMinitel.connect(gateway!.wsUrl('/ws?url=PAVI'), { answers: false });
+    clients.push(m);
+    await m.waitFor(/Bienvenue/);
+    expect(pavi.calls[0].versionminitel).toBe('???');
+  });
 
   it('refuses a command it does not carry out (connectToWs), shows the page, and says so in the log', async () => {
     await serve({ path: '/refused' });

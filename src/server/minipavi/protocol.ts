@@ -1,9 +1,11 @@
 /**
- * MiniPavi's service protocol, version 1.0, as its public client libraries
- * define it (the PHP MiniPaviCli and the Kotlin one): what the gateway POSTs
- * to a service URL and what the service answers, checked field by field. An
- * answer that is not what the protocol says is a MiniPaviError with a kind,
- * never a half-applied page.
+ * MiniPavi's service protocol, version 1.x, as its public client libraries
+ * define it (the PHP MiniPaviCli and the Kotlin one) and as MiniPavi's own
+ * gateway reads it: what the gateway POSTs to a service URL and what the
+ * service answers, checked field by field. An answer that is not what the
+ * protocol says is a MiniPaviError with a kind, never a half-applied page;
+ * where MiniPavi is lenient (no version check, an oversized context cut, a
+ * missing field taken as empty) services rely on it, so this is too.
  */
 import { MINIPAVI_LIMITS } from './limits.js';
 
@@ -23,8 +25,10 @@ export type MiniPaviEvent =
   | 'CNX'
   /** The user left (Connexion/Fin, or the line dropped). */
   | 'FIN'
-  /** The previous answer asked for `directcall`: called again at once, no key pressed. */
-  | 'DIRECT';
+  /** The previous answer asked for `directcall: yes`: called again at once, no key pressed. */
+  | 'DIRECT'
+  /** The previous answer asked for `directcall: yes-cnx`: called again at once, as for a new connection. */
+  | 'DIRECTCNX';
 
 export interface MiniPaviRequest {
   PAVI: {
@@ -37,7 +41,8 @@ export interface MiniPaviRequest {
     context: string;
     fctn: MiniPaviEvent;
   };
-  URLPARAMS: Record<string, string>;
+  /** The query of the URL called, left out when it has none (as the protocol's documentation says). */
+  URLPARAMS?: Record<string, string>;
 }
 
 /** `validwith`: which function keys end an input (MiniPaviCli's MSK_* bits). */
@@ -96,13 +101,18 @@ export interface Disconnect {
   name: 'libCnx';
 }
 
+/** Screen saver and the service's idle timeout: the gateway's own settings apply, so it is read and left. */
+export interface SetParam {
+  name: 'setParam';
+}
+
 /** A command the protocol defines that this gateway does not carry out (README says why). */
 export interface RefusedCommand {
   name: 'refused';
   command: string;
 }
 
-export type MiniPaviCommand = InputTxt | InputMsg | InputForm | PushServiceMsg | Disconnect | RefusedCommand;
+export type MiniPaviCommand = InputTxt | InputMsg | InputForm | PushServiceMsg | Disconnect | SetParam | RefusedCommand;
 
 /** Commands the protocol defines that Teletel refuses, with the reason (README, "MiniPavi services"). */
 export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {
@@ -118,7 +128,8 @@ export interface MiniPaviAnswer {
   context: string;
   echo: boolean;
   next: string;
-  directCall: boolean;
+  /** Call again at once: as after a key (DIRECT), or as a new connection (DIRECTCNX). */
+  directCall: 'no' | 'yes' | 'yes-cnx';
   command: MiniPaviCommand | undefined;
 }
 
@@ -149,8 +160,10 @@ const clamp = (n: number, min: number, max: number, fallback: number): number =>
 /** Reads a service's answer (already parsed JSON). */
 export function readAnswer(json: unknown): MiniPaviAnswer {
   if (!isObject(json)) throw new MiniPaviError('answer', 'the answer is not a JSON object');
-  if (json.version !== PROTOCOL_VERSION) {
-    throw new MiniPaviError('version', `protocol version ${JSON.stringify(json.version)}; this gateway speaks ${PROTOCOL_VERSION}`);
+  // MiniPaviCli answers '1.1' to a 1.0 request and MiniPavi never reads the field: any 1.x (or none)
+  // is this protocol; another major version is not.
+  if (json.version !== undefined && !(typeof json.version === 'string' && /^1(\.\d+)*$/.test(json.version))) {
+    throw new MiniPaviError('version', `protocol version ${JSON.stringify(json.version).slice(0, 40)}; this gateway speaks 1.x`);
   }
   const encoded = text(json.content).replace(/\s+/g, '');
   if (!BASE64.test(encoded) || encoded.length % 4 === 1) throw new MiniPaviError('base64', 'content is not base64');
@@ -158,16 +171,14 @@ export function readAnswer(json: unknown): MiniPaviAnswer {
   if (content.length > MINIPAVI_LIMITS.contentBytes) {
     throw new MiniPaviError('size', `content is ${content.length} bytes; at most ${MINIPAVI_LIMITS.contentBytes}`);
   }
-  const context = text(json.context);
-  if (context.length > MINIPAVI_LIMITS.contextCharacters) {
-    throw new MiniPaviError('size', `context is ${context.length} characters; at most ${MINIPAVI_LIMITS.contextCharacters}`);
-  }
   return {
     content,
-    context,
-    echo: json.echo !== 'off',
+    // Cut, as MiniPavi cuts it, rather than refused: the service gets back what fits.
+    context: text(json.context).slice(0, MINIPAVI_LIMITS.contextCharacters),
+    // On only when asked, as MiniPavi reads it (MiniPaviCli always says on or off).
+    echo: json.echo === 'on',
     next: text(json.next).slice(0, MINIPAVI_LIMITS.urlCharacters + 1),
-    directCall: json.directcall === 'yes' || json.directcall === 'yes-cnx',
+    directCall: json.directcall === 'yes' || json.directcall === 'yes-cnx' ? json.directcall : 'no',
     command: readCommand(json.COMMAND),
   };
 }
@@ -217,6 +228,8 @@ function readCommand(value: unknown): MiniPaviCommand | undefined {
     }
     case 'libCnx':
       return { name: 'libCnx' };
+    case 'setParam':
+      return { name: 'setParam' };
     default:
       return { name: 'refused', command: value.name.slice(0, 64) };
   }

@@ -8,6 +8,7 @@
  * leaves. A failed call shows a message on row 0: Sommaire then goes back
  * to the home page, the log says why.
  */
+import { createHash } from 'node:crypto';
 import type { Service, ServiceContext, Tariff } from '../../sdk/service.js';
 import { FREE } from '../../sdk/service.js';
 import type { TerminalLink } from '../../sdk/link.js';
@@ -52,15 +53,30 @@ export function miniPaviService(options: MiniPaviServiceOptions, visits: MiniPav
   const first = new URL(options.url);
   const allowedHosts = new Set([first.host, ...(options.allowedHosts ?? [])]);
   allowedUrl(options.url, allowedHosts); // a bad configured URL fails at load, not at the first visit
-  const urlParams = Object.fromEntries([...first.searchParams].slice(0, MINIPAVI_LIMITS.urlParams));
   return {
     code: options.code,
     name: options.name ?? options.code,
     description: options.description ?? `Service MiniPavi (${first.host})`,
     keywords: ['minipavi'],
     tariff: options.tariff ?? FREE,
-    run: (link, context) => new MiniPaviVisit(options, allowedHosts, urlParams, visits, link, context).run(),
+    run: (link, context) => new MiniPaviVisit(options, allowedHosts, visits, link, context).run(),
   };
+}
+
+/** URLPARAMS: the query of the URL about to be called (each `next` has its own, as on MiniPavi). */
+function urlParamsOf(url: string): Record<string, string> | undefined {
+  const params = [...new URL(url).searchParams].slice(0, MINIPAVI_LIMITS.urlParams);
+  return params.length === 0 ? undefined : Object.fromEntries(params);
+}
+
+/**
+ * The uniqueId a service knows a user by: digits, as MiniPavi's are (services
+ * compare it with numbers), 15 of them from the session id, so it is the same
+ * on every call and every instance, and fits a double exactly.
+ */
+export function uniqueIdOf(sessionId: string): string {
+  const n = BigInt(`0x${createHash('sha256').update(sessionId).digest('hex').slice(0, 16)}`);
+  return String(100_000_000_000_000n + (n % 900_000_000_000_000n));
 }
 
 class MiniPaviVisit {
@@ -71,25 +87,28 @@ class MiniPaviVisit {
   private freeText = '';
   private calling = false;
   private failed = false;
+  /** Keys typed while a call was out, handled once it is back. */
+  private queued: InputEvent[] = [];
   private finish: () => void = () => {};
+  private readonly uniqueId: string;
 
   constructor(
     private readonly options: MiniPaviServiceOptions,
     private readonly allowedHosts: ReadonlySet<string>,
-    private readonly urlParams: Record<string, string>,
     private readonly visits: MiniPaviVisits,
     private readonly link: TerminalLink,
     private readonly services: ServiceContext,
   ) {
     this.next = options.url;
+    this.uniqueId = uniqueIdOf(link.id);
   }
 
   async run(): Promise<void> {
     const done = new Promise<void>((resolve) => (this.finish = resolve));
-    this.visits.add(this.link.id, this.link);
+    this.visits.add(this.uniqueId, this.link);
     const unsubscribe = this.link.onInput((event) => this.input(event));
     this.link.closed.addEventListener('abort', () => {
-      this.visits.remove(this.link.id);
+      this.visits.remove(this.uniqueId);
       // The service hears that the user left; nobody waits for its answer.
       if (!this.failed) void this.call('FIN', [], { show: false });
       this.finish();
@@ -100,7 +119,11 @@ class MiniPaviVisit {
   }
 
   private input(event: InputEvent): void {
-    if (this.calling) return; // keys typed while the service thinks are dropped, as on MiniPavi
+    if (this.calling) {
+      // MiniPavi reads the socket again once the answer is shown: keys typed meanwhile count, in order.
+      if (this.queued.length < MINIPAVI_LIMITS.queuedKeys) this.queued.push(event);
+      return;
+    }
     if (event.type === 'char') {
       if (this.zones !== undefined) {
         const bytes = this.zones.type(event.char);
@@ -128,7 +151,11 @@ class MiniPaviVisit {
     else if (outcome.bytes !== undefined) this.show(outcome.bytes);
   }
 
-  /** One call, then the direct calls it asks for; an error is shown, never thrown. */
+  /**
+   * One call, then the direct calls it asks for; an error is shown, never
+   * thrown. Without `show` (FIN: the user has gone) only the pushes to other
+   * users are carried out, as MiniPavi does with a goodbye.
+   */
   private async call(fctn: MiniPaviEvent, content: string[], { show = true } = {}): Promise<void> {
     this.calling = true;
     try {
@@ -136,11 +163,18 @@ class MiniPaviVisit {
       let body = content;
       for (let direct = 0; ; direct++) {
         const answer = await this.request(event, body);
-        if (!show || this.link.closed.aborted) return;
+        if (answer === undefined) return; // an empty body: nothing changes
+        if (!show || this.link.closed.aborted) {
+          if (answer.command?.name === 'PushServiceMsg') this.push(answer.command.messages);
+          return;
+        }
         this.apply(answer);
-        if (!answer.directCall) return;
-        if (direct + 1 >= MINIPAVI_LIMITS.directCalls) throw new MiniPaviError('answer', `more than ${MINIPAVI_LIMITS.directCalls} direct calls in a row`);
-        event = 'DIRECT';
+        if (answer.directCall === 'no' || this.link.closed.aborted) return;
+        if (direct + 1 >= MINIPAVI_LIMITS.directCalls) {
+          this.services.log.warn(`MiniPavi direct calls stopped after ${MINIPAVI_LIMITS.directCalls} in a row: waiting for the user`, { service: this.options.code, url: this.next });
+          return;
+        }
+        event = answer.directCall === 'yes-cnx' ? 'DIRECTCNX' : 'DIRECT';
         body = [];
       }
     } catch (error) {
@@ -150,28 +184,45 @@ class MiniPaviVisit {
       if (show && !this.link.closed.aborted) {
         this.failed = true;
         this.zones = undefined;
-        this.link.wanted.write(rowZeroMessage('Service indisponible. SOMMAIRE : accueil'));
+        this.link.wanted.write(rowZeroMessage('Service indisponible (Sommaire)'));
         this.link.update();
       }
     } finally {
       this.calling = false;
+      this.replayQueued();
     }
   }
 
-  private async request(fctn: MiniPaviEvent, content: string[]): Promise<MiniPaviAnswer> {
+  /** The keys typed during the call, in order; one that starts another call queues the rest again. */
+  private replayQueued(): void {
+    const queued = this.queued;
+    this.queued = [];
+    for (const event of queued) {
+      if (this.link.closed.aborted) return;
+      this.input(event);
+    }
+  }
+
+  private push(messages: readonly { uniqueId: string; text: string }[]): void {
+    for (const message of messages) this.visits.push(message.uniqueId, message.text);
+  }
+
+  private async request(fctn: MiniPaviEvent, content: string[]): Promise<MiniPaviAnswer | undefined> {
     const request: MiniPaviRequest = {
       PAVI: {
         version: PROTOCOL_VERSION,
-        uniqueId: this.link.id,
+        uniqueId: this.uniqueId,
         remoteAddr: this.link.address,
         typesocket: this.link.transport === 'websocket' ? 'websocket' : 'other',
-        versionminitel: this.link.capabilities.model,
+        // The ENQROM identifier as MiniPavi sends it ('Cv;'), '???' for a terminal that did not answer.
+        versionminitel: this.link.capabilities.rom ?? '???',
         content,
         context: this.context,
         fctn,
       },
-      URLPARAMS: this.urlParams,
     };
+    const urlParams = urlParamsOf(this.next);
+    if (urlParams !== undefined) request.URLPARAMS = urlParams;
     const stop = minipaviRequestSeconds.startTimer({ service: this.options.code });
     try {
       return await callService(this.next, request, { allowedHosts: this.allowedHosts, timeoutMs: this.options.timeoutMs });
@@ -183,7 +234,8 @@ class MiniPaviVisit {
   private apply(answer: MiniPaviAnswer): void {
     // Checked before anything changes: a `next` to a host not allowed fails this call whole.
     if (answer.next !== '') allowedUrl(answer.next, this.allowedHosts);
-    this.context = answer.context;
+    // An answer without context keeps the one the service had (MiniPavi does the same).
+    if (answer.context !== '') this.context = answer.context;
     if (answer.next !== '') this.next = answer.next;
     this.echo = answer.echo;
     this.freeText = '';
@@ -194,9 +246,12 @@ class MiniPaviVisit {
       this.zones = new InputZones(command, answer.echo);
       this.link.wanted.write(this.zones.draw());
     } else if (command?.name === 'PushServiceMsg') {
-      for (const message of command.messages) this.visits.push(message.uniqueId, message.text);
+      this.push(command.messages);
     } else if (command?.name === 'libCnx') {
-      this.link.hangUp('Au revoir');
+      // The service is done with the user: back to the home page (FIN follows), as on MiniPavi.
+      this.finish();
+    } else if (command?.name === 'setParam') {
+      this.services.log.info('MiniPavi setParam left to the gateway (its idle timeout applies)', { service: this.options.code });
     } else if (command?.name === 'refused') {
       const why = REFUSED_COMMANDS[command.command] ?? 'not a command of the protocol';
       this.services.log.warn(`MiniPavi command refused: ${why}`, { service: this.options.code, command: command.command });

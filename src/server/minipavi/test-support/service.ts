@@ -6,21 +6,27 @@
  *   /       CNX: a welcome page and an InputTxt prefilled 'ana'; ENVOI with a
  *           name: "Bonjour NAME" and an InputMsg of two lines; ENVOI with lines:
  *           shows them and pushes "NAME dit : LINE1" to every other user;
- *           SUITE: page 2 with no input; the context carries the name.
- *   /slow /status /notjson /version /base64 /big /loop /evil /direct /refused
+ *           SUITE: page 2 with no input; the context carries the name; FIN:
+ *           pushes "NAME est parti" to the others, or answers an empty body.
+ *   /slow /status /notjson /version /base64 /big /loop /evil /refused
  *           the failures the gateway must survive.
+ *   /direct /v11 /empty /sluggish /chain /params /bye /setparam
+ *           what MiniPaviCli services do that a gateway must take as MiniPavi does.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Call {
   path: string;
+  /** The query of the URL called. */
+  query: string;
   fctn: string;
+  versionminitel: string;
   content: string[];
   context: string;
   uniqueId: string;
   userAgent: string;
-  urlParams: Record<string, string>;
+  urlParams: Record<string, string> | undefined;
 }
 
 export interface TestService {
@@ -47,12 +53,13 @@ export async function startTestService(): Promise<TestService> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-      PAVI: { fctn: string; content: string[]; context: string; uniqueId: string };
-      URLPARAMS: Record<string, string>;
+      PAVI: { fctn: string; content: string[]; context: string; uniqueId: string; versionminitel: string };
+      URLPARAMS?: Record<string, string>;
     };
-    const path = new URL(request.url ?? '/', 'http://x').pathname;
-    const { fctn, content, context, uniqueId } = body.PAVI;
-    calls.push({ path, fctn, content, context, uniqueId, userAgent: request.headers['user-agent'] ?? '', urlParams: body.URLPARAMS });
+    const url = new URL(request.url ?? '/', 'http://x');
+    const path = url.pathname;
+    const { fctn, content, context, uniqueId, versionminitel } = body.PAVI;
+    const n = calls.push({ path, query: url.search, fctn, content, context, uniqueId, versionminitel, userAgent: request.headers['user-agent'] ?? '', urlParams: body.URLPARAMS });
     const send = (status: number, text: string, type = 'application/json'): void => {
       response.writeHead(status, { 'Content-Type': type });
       response.end(text);
@@ -77,13 +84,36 @@ export async function startTestService(): Promise<TestService> {
       case '/evil':
         return json(answer(`${CLEAR}Evil`, { next: 'http://169.254.169.254/latest/meta-data' }));
       case '/direct':
-        return json(answer(`${CLEAR}Again`, { directcall: 'yes', next: `${base}/direct` }));
+        // MiniPaviCli says directcall yes whenever a service leaves it unset: a chain without end.
+        return json(answer(`${CLEAR}Again ${n}`, { directcall: 'yes', next: `${base}/direct` }));
+      case '/v11':
+        // MiniPaviCli's own version in every answer.
+        return json({ ...answer(`${CLEAR}Version 1.1`), version: '1.1' });
+      case '/empty':
+        if (fctn === 'CNX') return json(answer(`${CLEAR}Vide`, { next: `${base}/empty`, COMMAND: { name: 'InputTxt', param: { x: 1, y: 5, l: 10 } } }));
+        return send(200, '', 'text/html');
+      case '/sluggish':
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        return json(answer(`${CLEAR}Appel ${n} ${fctn}`, { next: `${base}/sluggish` }));
+      case '/chain':
+        if (fctn === 'CNX') return json(answer(`${CLEAR}Connexion`, { directcall: 'yes-cnx', next: `${base}/chain` }));
+        return json(answer(`${CLEAR}${at(1, 1)}Puis ${fctn}`, { next: `${base}/chain` }));
+      case '/params':
+        if (fctn === 'CNX') return json(answer(`${CLEAR}Etape 1`, { context: 'c1', next: `${base}/params?step=2&lang=fr` }));
+        if (body.URLPARAMS?.step === '2') return json(answer(`${CLEAR}Etape 2`, { context: '', next: `${base}/params` }));
+        return json(answer(`${CLEAR}Etape 3 ${context}`, { next: `${base}/params` }));
+      case '/bye':
+        return json(answer(`${CLEAR}Au revoir`, { COMMAND: { name: 'libCnx' } }));
+      case '/setparam':
+        return json(answer(`${CLEAR}Reglages`, { COMMAND: { name: 'setParam', param: { screensaver: 'off', timeout: 5 } } }));
       case '/refused':
         return json(answer(`${CLEAR}Onward`, { COMMAND: { name: 'connectToWs', param: { key: 'k', host: 'example.org:80', path: '/' } } }));
     }
     if (fctn === 'FIN') {
       users.delete(uniqueId);
-      return json(answer(''));
+      const { name } = JSON.parse(context.startsWith('{') ? context : '{}') as { name?: string };
+      if (users.size === 0 || name === undefined) return send(200, '', 'text/html');
+      return json(answer('', { COMMAND: { name: 'PushServiceMsg', param: { message: [...users].map(() => `${name} est parti`), uniqueids: [...users] } } }));
     }
     if (fctn === 'CNX') {
       users.add(uniqueId);
