@@ -164,11 +164,11 @@ describe('a MiniPavi service on the gateway', () => {
   it('stops a chain of direct calls after 5 and waits for the user, as MiniPavi does, without failing', async () => {
     const pavi = await serve({ path: '/direct' });
     const m = await visit();
-    await m.waitFor(/Again 5/);
-    expect(pavi.calls.map((c) => c.fctn)).toEqual(['CNX', 'DIRECT', 'DIRECT', 'DIRECT', 'DIRECT']);
+    await m.waitFor(/Again 6/);
+    expect(pavi.calls.map((c) => c.fctn)).toEqual(['CNX', 'DIRECT', 'DIRECT', 'DIRECT', 'DIRECT', 'DIRECT']);
     expect(gateway!.logs.some((l) => l.msg.startsWith('MiniPavi direct calls stopped after 5'))).toBe(true);
     m.key('Envoi');
-    await m.waitFor(/Again 6/);
+    await m.waitFor(/Again 7/);
     expect(m.row(0)).not.toContain('indisponible');
   });
 
@@ -224,6 +224,19 @@ describe('a MiniPavi service on the gateway', () => {
     m.key('Retour');
     await m.waitFor(/Appel 3 RETOUR/);
     expect(pavi.calls.map((c) => c.fctn)).toEqual(['CNX', 'SUITE', 'RETOUR']);
+  });
+
+  it('tells the service the user left only after the answer it was writing, with that answer\'s context', async () => {
+    const pavi = await serve({ path: '/sluggish' });
+    const m = await visit();
+    await m.waitFor(/Appel 1 CNX/);
+    m.key('Suite');
+    await expect.poll(() => pavi.calls.length).toBe(2);
+    // The SUITE call is out (400 ms): the user leaves meanwhile.
+    m.key('ConnexionFin');
+    await m.waitFor(/Code :/);
+    await expect.poll(() => pavi.calls.map((c) => c.fctn)).toEqual(['CNX', 'SUITE', 'FIN']);
+    expect(pavi.calls[2].context).toBe('sluggish 2');
   });
 
   it('calls again as a new connection for directcall yes-cnx (DIRECTCNX)', async () => {

@@ -89,6 +89,8 @@ class MiniPaviVisit {
   private failed = false;
   /** Keys typed while a call was out, handled once it is back. */
   private queued: InputEvent[] = [];
+  /** The call out now (or the last one): FIN waits for it, so the service hears of the user in order. */
+  private inflight: Promise<void> = Promise.resolve();
   private finish: () => void = () => {};
   private readonly uniqueId: string;
 
@@ -109,8 +111,9 @@ class MiniPaviVisit {
     const unsubscribe = this.link.onInput((event) => this.input(event));
     this.link.closed.addEventListener('abort', () => {
       this.visits.remove(this.uniqueId);
-      // The service hears that the user left; nobody waits for its answer.
-      if (!this.failed) void this.call('FIN', [], { show: false });
+      // The service hears that the user left, after the answer it is writing (with that answer's
+      // context and next, as MiniPavi, which serves one user's calls one after the other); nobody waits.
+      if (!this.failed) void this.inflight.then(() => this.call('FIN', [], { show: false }));
       this.finish();
     });
     await this.call('CNX', []);
@@ -156,22 +159,31 @@ class MiniPaviVisit {
    * thrown. Without `show` (FIN: the user has gone) only the pushes to other
    * users are carried out, as MiniPavi does with a goodbye.
    */
-  private async call(fctn: MiniPaviEvent, content: string[], { show = true } = {}): Promise<void> {
+  private call(fctn: MiniPaviEvent, content: string[], options: { show?: boolean } = {}): Promise<void> {
+    const call = this.callChain(fctn, content, options);
+    this.inflight = call;
+    return call;
+  }
+
+  private async callChain(fctn: MiniPaviEvent, content: string[], { show = true }: { show?: boolean }): Promise<void> {
     this.calling = true;
+    let event = fctn;
     try {
-      let event = fctn;
       let body = content;
       for (let direct = 0; ; direct++) {
         const answer = await this.request(event, body);
         if (answer === undefined) return; // an empty body: nothing changes
         if (!show || this.link.closed.aborted) {
+          // The user left while the service answered: FIN goes with this answer's context and next.
+          if (show) this.keepPlace(answer);
           if (answer.command?.name === 'PushServiceMsg') this.push(answer.command.messages);
           return;
         }
         this.apply(answer);
         if (answer.directCall === 'no' || this.link.closed.aborted) return;
-        if (direct + 1 >= MINIPAVI_LIMITS.directCalls) {
-          this.services.log.warn(`MiniPavi direct calls stopped after ${MINIPAVI_LIMITS.directCalls} in a row: waiting for the user`, { service: this.options.code, url: this.next });
+        // The key's call, then at most this many direct ones (MiniPavi's count).
+        if (direct >= MINIPAVI_LIMITS.directCalls) {
+          this.services.log.info(`MiniPavi direct calls stopped after ${MINIPAVI_LIMITS.directCalls} in a row: waiting for the user`, { service: this.options.code, url: this.next });
           return;
         }
         event = answer.directCall === 'yes-cnx' ? 'DIRECTCNX' : 'DIRECT';
@@ -180,7 +192,7 @@ class MiniPaviVisit {
     } catch (error) {
       const failure = error instanceof MiniPaviError ? error : new MiniPaviError('answer', error instanceof Error ? error.message : String(error));
       minipaviErrors.inc({ service: this.options.code, kind: failure.kind });
-      this.services.log.warn(`MiniPavi service failed: ${failure.message}`, { service: this.options.code, kind: failure.kind, url: this.next, event: fctn });
+      this.services.log.warn(`MiniPavi service failed: ${failure.message}`, { service: this.options.code, kind: failure.kind, url: this.next, event });
       if (show && !this.link.closed.aborted) {
         this.failed = true;
         this.zones = undefined;
@@ -201,6 +213,12 @@ class MiniPaviVisit {
       if (this.link.closed.aborted) return;
       this.input(event);
     }
+  }
+
+  /** The context and URL of the next call; an answer without context keeps the one the service had (as on MiniPavi). */
+  private keepPlace(answer: MiniPaviAnswer): void {
+    if (answer.context !== '') this.context = answer.context;
+    if (answer.next !== '') this.next = answer.next;
   }
 
   private push(messages: readonly { uniqueId: string; text: string }[]): void {
@@ -234,9 +252,7 @@ class MiniPaviVisit {
   private apply(answer: MiniPaviAnswer): void {
     // Checked before anything changes: a `next` to a host not allowed fails this call whole.
     if (answer.next !== '') allowedUrl(answer.next, this.allowedHosts);
-    // An answer without context keeps the one the service had (MiniPavi does the same).
-    if (answer.context !== '') this.context = answer.context;
-    if (answer.next !== '') this.next = answer.next;
+    this.keepPlace(answer);
     this.echo = answer.echo;
     this.freeText = '';
     this.zones = undefined;

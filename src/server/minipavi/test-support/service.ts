@@ -94,7 +94,7 @@ export async function startTestService(): Promise<TestService> {
         return send(200, '', 'text/html');
       case '/sluggish':
         await new Promise((resolve) => setTimeout(resolve, 400));
-        return json(answer(`${CLEAR}Appel ${n} ${fctn}`, { next: `${base}/sluggish` }));
+        return json(answer(`${CLEAR}Appel ${n} ${fctn}`, { context: `sluggish ${n}`, next: `${base}/sluggish` }));
       case '/chain':
         if (fctn === 'CNX') return json(answer(`${CLEAR}Connexion`, { directcall: 'yes-cnx', next: `${base}/chain` }));
         return json(answer(`${CLEAR}${at(1, 1)}Puis ${fctn}`, { next: `${base}/chain` }));
