@@ -38,7 +38,7 @@ export const INDEX_HTML = `<!doctype html>
 <script type="module" src="${BUNDLE_NAME}"></script>
 </head>
 <body>
-<minitel-terminal id="minitel" scale="auto" bezel></minitel-terminal>
+<minitel-terminal id="minitel" scale="auto" bezel resume></minitel-terminal>
 <script>
 (function () {
   var element = document.getElementById('minitel');

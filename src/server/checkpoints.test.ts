@@ -51,7 +51,7 @@ describe('session checkpoints', () => {
 
   it('resumes the saved state once with its token', async () => {
     const token = await checkpoints.save('s-1', { service: 'CHAT', row: 4 });
-    expect(await checkpoints.resume(token)).toEqual({ ok: true, sessionId: 's-1', state: { service: 'CHAT', row: 4 } });
+    expect(await checkpoints.resume(token)).toEqual({ ok: true, sessionId: 's-1', state: { service: 'CHAT', row: 4 }, savedAt: expect.any(Number) as number });
     expect(await checkpoints.resume(token)).toEqual({ ok: false, reason: 'unknown', sessionId: 's-1' });
   });
 

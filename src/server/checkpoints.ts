@@ -20,7 +20,7 @@ import { newResumeToken, readResumeToken } from './resume-token.js';
 
 export type ResumeRefusal = 'malformed' | 'unknown' | 'mismatch' | 'version' | 'corrupt' | 'unavailable';
 
-export type ResumeResult<T> = { ok: true; sessionId: string; state: T } | { ok: false; reason: ResumeRefusal; sessionId?: string };
+export type ResumeResult<T> = { ok: true; sessionId: string; state: T; savedAt: number } | { ok: false; reason: ResumeRefusal; sessionId?: string };
 
 export interface SessionCheckpointsOptions<T> {
   /** The version of the state's schema this gateway writes and reads. */
@@ -48,12 +48,17 @@ export class SessionCheckpoints<T> {
   /** Saves the state; the token to give the client (the previous one stops working). */
   async save(sessionId: string, state: T): Promise<string> {
     const { token, hash } = newResumeToken(sessionId);
+    await this.saveUnder(sessionId, state, hash);
+    return token;
+  }
+
+  /** Saves the state under the hash of a token the client already holds (a hand-over: the client keeps its token). */
+  async saveUnder(sessionId: string, state: T, tokenHash: string): Promise<void> {
     const at = this.now();
     await this.store.save(
       { sessionId, version: this.options.version, state: JSON.stringify(state), savedAt: new Date(at), expiresAt: new Date(at + this.ttlMs) },
-      hash,
+      tokenHash,
     );
-    return token;
   }
 
   /** Takes the session a token names, once. */
@@ -76,7 +81,9 @@ export class SessionCheckpoints<T> {
       return { ok: false, reason: 'corrupt', sessionId: read.sessionId };
     }
     const state = this.options.validate(parsed);
-    return state === undefined ? { ok: false, reason: 'corrupt', sessionId: read.sessionId } : { ok: true, sessionId: read.sessionId, state };
+    return state === undefined
+      ? { ok: false, reason: 'corrupt', sessionId: read.sessionId }
+      : { ok: true, sessionId: read.sessionId, state, savedAt: found.savedAt.getTime() };
   }
 
   /** The session ended normally: nothing is left to resume. */

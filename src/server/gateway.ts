@@ -16,6 +16,9 @@ import { createHttpHandler } from './http.js';
 import { CONNECTION_LIMITS, type ServerLimits } from './limits.js';
 import { GatewayMetrics } from './metrics.js';
 import type { DiffEncoder } from './pacer.js';
+import { ResumableSessions } from './resumable.js';
+import { SessionCheckpoints } from './checkpoints.js';
+import { readSessionState, SESSION_STATE_VERSION } from './session-state.js';
 import { Session, type Connection, type SessionHost, type SessionOptions } from './session.js';
 import type { SessionState } from './session-state.js';
 import type { SessionFactory } from './transports/factory.js';
@@ -61,6 +64,10 @@ export class Gateway implements SessionHost, SessionFactory {
   private services: ServiceDirectory;
   private readonly sessions = new Set<Session>();
   private readonly perAddress = new Map<string, number>();
+  /** Sessions whose clients hold a resume token (WebSocket, teletel.resume.v1). */
+  private readonly resumes = new ResumableSessions<Session>();
+  /** Sessions handed over by an instance that stopped, in the store (shared by instances on one database). */
+  private readonly checkpoints: SessionCheckpoints<SessionState>;
   private readonly http: HttpServer;
   private readonly websocket: WebSocketTransport;
   private tcp: TcpTransport | undefined;
@@ -77,6 +84,11 @@ export class Gateway implements SessionHost, SessionFactory {
     this.store = options.store;
     this.encode = options.encode ?? ((from, to) => encodeDiff(from, to));
     this.metrics = new GatewayMetrics({ processMetrics: options.processMetrics });
+    this.checkpoints = new SessionCheckpoints(options.store.checkpoints, {
+      version: SESSION_STATE_VERSION,
+      validate: readSessionState,
+      ttlMs: Math.max(1, config.limits.resumeWindowMs),
+    });
     this.services = new ServiceDirectory(options.services);
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the /health getters and by GUIDE
     const gateway = this;
@@ -169,6 +181,8 @@ export class Gateway implements SessionHost, SessionFactory {
     this.housekeepingTimer.unref();
     this.address = { host: config.host, port, tcpPort };
     this.log.info({ host: config.host, port, tcpPort, serial: config.serial, services: this.directory.size }, 'teletel gateway listening');
+    // Checkpoints whose clients never came back; the next ones expire on their own when claimed.
+    this.checkpoints.purge().catch((error: unknown) => this.log.warn({ err: error }, 'expired session checkpoints not purged'));
     return this.address;
   }
 
@@ -185,6 +199,7 @@ export class Gateway implements SessionHost, SessionFactory {
       if (this.sessions.size === 0) resolve();
       else this.emptied = resolve;
     });
+    await this.handOver();
     for (const session of [...this.sessions]) session.hangUp('shutdown', SHUTDOWN_MESSAGE);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([allEnded, new Promise<void>((resolve) => (timer = setTimeout(resolve, this.limits.shutdownGraceMs + 500)))]);
@@ -202,9 +217,11 @@ export class Gateway implements SessionHost, SessionFactory {
 
   // ---- SessionFactory --------------------------------------------------------------
 
-  admit(address: string): string | null {
+  admit(address: string, resumeToken?: string): string | null {
     let reason: string | null = null;
     if (this.stopping) reason = 'stopping';
+    // Taking a session back adds none: the limits were met when it started.
+    else if (resumeToken !== undefined && this.resumes.peek(resumeToken) !== undefined) reason = null;
     else if (this.sessions.size >= this.limits.maxSessions) reason = 'max-sessions';
     else if ((this.perAddress.get(address) ?? 0) >= this.limits.maxSessionsPerAddress) reason = 'max-sessions-per-address';
     if (reason !== null) this.metrics.rejectedConnection(reason);
@@ -214,18 +231,98 @@ export class Gateway implements SessionHost, SessionFactory {
   open(connection: Connection, options: SessionOptions): Session {
     const session = new Session(this, connection, options);
     this.sessions.add(session);
-    this.perAddress.set(connection.address, (this.perAddress.get(connection.address) ?? 0) + 1);
+    this.countAddress(connection.address, +1);
     session.start();
+    this.offerResume(session);
     return session;
+  }
+
+  /**
+   * A client came back with a resume token: the session it names continues
+   * on `connection`. A token that names nothing (malformed, forged, used
+   * already, its window passed) opens a new session whose home page says so.
+   */
+  resume(connection: Connection, token: string, options: SessionOptions): Session | Promise<Session> {
+    const claim = this.resumes.claim(token);
+    if (!claim.ok && claim.reason === 'unknown') return this.resumeCheckpoint(connection, token, options);
+    if (!claim.ok || claim.session.ended) return this.refuseResume(connection, claim.ok ? 'ended' : claim.reason, options);
+    const session = claim.session;
+    this.countAddress(session.address, -1);
+    session.reattach(connection);
+    this.countAddress(connection.address, +1);
+    this.metrics.resume('resumed');
+    this.offerResume(session);
+    return session;
+  }
+
+  /**
+   * Before stopping: every session whose client holds a resume token is
+   * checkpointed in the store under that token and ended with WebSocket 1012,
+   * so the client comes back, to another instance on the same database or to
+   * this one restarted, and continues there (at most `shutdownGraceMs` for
+   * all). A session whose checkpoint could not be written gets the goodbye.
+   */
+  private async handOver(): Promise<void> {
+    const held = [...this.sessions].filter((session) => !session.ended && this.resumes.tokenHash(session) !== undefined);
+    if (held.length === 0) return;
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.limits.shutdownGraceMs)));
+    const saves = held.map(async (session) => {
+      const hash = this.resumes.tokenHash(session);
+      if (hash === undefined || session.ended) return false;
+      const state = session.state();
+      await this.checkpoints.saveUnder(session.id, state, hash);
+      if (session.ended) return false;
+      session.handOver();
+      this.metrics.resume('handed-over');
+      return true;
+    });
+    const outcome = await Promise.race([Promise.allSettled(saves), deadline]);
+    clearTimeout(timer);
+    const handed = outcome === 'late' ? undefined : outcome.filter((r) => r.status === 'fulfilled' && r.value).length;
+    const failed: unknown = outcome === 'late' ? undefined : outcome.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason;
+    this.log.info({ sessions: held.length, handedOver: handed, ms: Date.now() - started, err: failed }, 'sessions handed over for their clients to resume');
+  }
+
+  /** Gives a resumable link the token that takes its session back. */
+  private offerResume(session: Session): void {
+    const link = session.connection;
+    if (link.resumable !== true || this.limits.resumeWindowMs === 0 || session.ended) return;
+    link.sendResumeToken?.(this.resumes.issue(session, session.id), this.limits.resumeWindowMs);
+  }
+
+  /** A token this instance does not hold: a session another instance (or this one, before a restart) handed over. */
+  private async resumeCheckpoint(connection: Connection, token: string, options: SessionOptions): Promise<Session> {
+    const found = await this.checkpoints.resume(token);
+    if (!found.ok) return this.refuseResume(connection, found.reason, options);
+    // Its old instance may still hold it, detached (two instances behind one balancer): the checkpoint wins.
+    const stale = [...this.sessions].find((session) => session.id === found.sessionId);
+    stale?.connectionLost('resumed elsewhere');
+    const session = this.open(connection, { ...options, restored: { state: found.state, at: found.savedAt } });
+    this.metrics.resume('resumed');
+    this.log.info({ session: session.id, address: connection.address, handedOverMs: Date.now() - found.savedAt }, 'session resumed from a checkpoint');
+    return session;
+  }
+
+  private refuseResume(connection: Connection, reason: string, options: SessionOptions): Session {
+    this.metrics.resume('refused');
+    this.log.warn({ address: connection.address, transport: connection.transport, reason }, 'resume token refused: new session');
+    return this.open(connection, { ...options, notice: 'Session précédente introuvable : nouvelle session' });
+  }
+
+  private countAddress(address: string, change: 1 | -1): void {
+    const n = (this.perAddress.get(address) ?? 0) + change;
+    if (n <= 0) this.perAddress.delete(address);
+    else this.perAddress.set(address, n);
   }
 
   // ---- SessionHost -------------------------------------------------------------------
 
   sessionEnded(session: Session): void {
     if (!this.sessions.delete(session)) return;
-    const n = (this.perAddress.get(session.address) ?? 1) - 1;
-    if (n <= 0) this.perAddress.delete(session.address);
-    else this.perAddress.set(session.address, n);
+    this.resumes.forget(session);
+    this.countAddress(session.address, -1);
     if (this.sessions.size === 0) this.emptied?.();
   }
 

@@ -123,6 +123,25 @@ export class KiosqueMeter {
     return total;
   }
 
+  /**
+   * Continues a meter a checkpoint kept (session-state.ts), at `now`: the
+   * visit that was open counts as finished then (the instance that held it
+   * recorded it when it handed the session over), so nothing is billed twice
+   * and the next visit's record number follows on.
+   */
+  restore(state: MeterState, now: number): void {
+    const spent = new Map(Object.entries(state.spent));
+    let visits = state.visits;
+    const visit = state.visit;
+    if (visit !== undefined) {
+      const cost = costOf({ perMinute: visit.perMinute, currency: visit.currency }, Math.max(0, now - visit.start));
+      spent.set(visit.currency, round(cost + (spent.get(visit.currency) ?? 0)));
+      visits++;
+    }
+    this.visits = visits;
+    this.spent = spent.size > 0 ? spent : undefined;
+  }
+
   /** The meter's reading, as a session checkpoint keeps it (session-state.ts). */
   state(): MeterState {
     const visit = this.visit;

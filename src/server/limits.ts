@@ -58,6 +58,12 @@ export interface ServerLimits {
   telnetSubnegotiationBytes: number;
   /** Telnet negotiations answered per connection; later ones are taken out of the input unanswered. */
   telnetReplies: number;
+  /**
+   * A session whose WebSocket client asked to be resumable (subprotocol
+   * teletel.resume.v1) outlives a dropped link this long, waiting for the
+   * client to come back with its token (0 = sessions end with their link).
+   */
+  resumeWindowMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
@@ -105,6 +111,10 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   // A telnet client negotiates a dozen options when it connects. Negotiation is not
   // input the rate limit sees, and each answer is a write: past this it is a flood.
   telnetReplies: 64,
+  // A WiFi bridge that reassociates, a phone moving from WiFi to 4G, a laptop lid
+  // closed for a minute: two minutes covers them; a detached session still counts
+  // against maxSessions, so the window also bounds what abandoned ones hold.
+  resumeWindowMs: 120_000,
 });
 
 /** Bounds on the bounds: what a config file may set each limit to. */
@@ -128,6 +138,7 @@ const RANGES: Readonly<Record<keyof ServerLimits, readonly [number, number]>> = 
   shutdownGraceMs: [0, 600_000],
   telnetSubnegotiationBytes: [3, 65_536],
   telnetReplies: [1, 65_536],
+  resumeWindowMs: [0, 24 * 3_600_000],
 };
 
 export const LIMIT_NAMES = Object.keys(DEFAULT_LIMITS) as (keyof ServerLimits)[];

@@ -22,6 +22,9 @@ interface PerTransport {
   droppedInput: number;
 }
 
+/** What happened to a resumable session's link (session.ts, gateway.ts). */
+export type ResumeOutcome = 'detached' | 'resumed' | 'refused' | 'expired' | 'handed-over';
+
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly transports = new Map<TransportName, PerTransport>(
@@ -30,6 +33,7 @@ export class GatewayMetrics {
   /** Open sessions by transport and service code. */
   private readonly open = new Map<string, number>();
   private readonly rejected = new Map<string, number>();
+  private readonly resumes = new Map<ResumeOutcome, number>();
   private readonly lag: Histogram;
 
   constructor(options: { processMetrics?: boolean } = {}) {
@@ -62,6 +66,17 @@ export class GatewayMetrics {
       collect() {
         this.reset();
         for (const [reason, n] of rejected) this.inc({ reason }, n);
+      },
+    });
+    const resumes = this.resumes;
+    new Counter({
+      name: 'teletel_session_resumes_total',
+      help: 'Resumable sessions: links lost (detached), taken back (resumed), tokens refused, windows passed (expired), checkpointed at shutdown (handed-over).',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [outcome, n] of resumes) this.inc({ outcome }, n);
       },
     });
     this.lag = new Histogram({
@@ -104,6 +119,10 @@ export class GatewayMetrics {
 
   rejectedConnection(reason: string): void {
     this.rejected.set(reason, (this.rejected.get(reason) ?? 0) + 1);
+  }
+
+  resume(outcome: ResumeOutcome): void {
+    this.resumes.set(outcome, (this.resumes.get(outcome) ?? 0) + 1);
   }
 
   pacerLag(ms: number): void {

@@ -88,6 +88,35 @@ export class Router {
     this.showHome();
   }
 
+  /**
+   * Where a checkpoint left the session (another instance, before a restart):
+   * the home page or the guide as they were, code typed so far included; a
+   * visit starts the service again from its start page, with a row-0 notice,
+   * since a service keeps its own state to itself.
+   */
+  resume(position: RouterPosition): void {
+    this.typed = position.typed.slice(0, INPUT_LENGTH);
+    if (position.page === 'guide') {
+      this.guideIndex = Math.min(position.guideIndex, guidePages(this.context.directory.size) - 1);
+      this.showGuide();
+      return;
+    }
+    if (position.page === 'visit' && position.service !== undefined) {
+      const service = this.context.directory.find(position.service);
+      this.typed = '';
+      if (service === undefined) {
+        this.showHome('Service inconnu');
+        return;
+      }
+      this.enter(service);
+      // In the visit's own screen, so the service's next diffs keep it until it writes row 0 itself.
+      this.visit?.wanted.write(rowZeroMessage('Reprise : le service redémarre'));
+      this.context.line.update();
+      return;
+    }
+    this.showHome();
+  }
+
   input(event: InputEvent): void {
     switch (this.page) {
       case Page.VISIT:

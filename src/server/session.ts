@@ -43,6 +43,15 @@ export interface Connection {
   destroy(): void;
   /** Stops reading input for `ms` (backpressure on a flood); transports that cannot, ignore it. */
   pauseInput?(ms: number): void;
+  /**
+   * The client asked for a session that outlives this link (a WebSocket with
+   * the teletel.resume.v1 subprotocol): it is given tokens through
+   * `sendResumeToken`, and a drop detaches the session instead of ending it.
+   */
+  readonly resumable?: boolean;
+  sendResumeToken?(token: string, windowMs: number): void;
+  /** Closes telling the client to come back, to this address or another behind it (WebSocket 1012, Service Restart). */
+  restart?(): void;
 }
 
 /** What every session of a gateway shares. */
@@ -68,11 +77,17 @@ export interface SessionOptions {
   capabilities?: TerminalCapabilities;
   /** Open this service at once (`/?url=CODE`, `/CODE/ws`). */
   serviceCode?: string;
+  /** A row-0 message on the first page (why a resume was refused). */
+  notice?: string;
+  /** Continue the session a checkpoint kept (another instance handed it over), as it was at `at`. */
+  restored?: { state: SessionState; at: number };
 }
 
 const enum Phase {
   PROBING,
   RUNNING,
+  /** The link dropped; the session waits for its client to come back (resumable links only). */
+  DETACHED,
   ENDING,
   ENDED,
 }
@@ -92,8 +107,8 @@ function newId(): string {
 }
 
 export class Session implements PacerSink, SessionLine {
-  readonly id = newId();
-  readonly startedAt = Date.now();
+  readonly id: string;
+  readonly startedAt: number;
   readonly mirror: Terminal;
   readonly pacer: LinePacer;
   readonly kiosque: KiosqueMeter;
@@ -101,7 +116,7 @@ export class Session implements PacerSink, SessionLine {
   capabilities: TerminalCapabilities;
   bytesIn = 0;
   /** Wall-clock time of the last key (not of status replies). */
-  lastKeyAt = this.startedAt;
+  lastKeyAt = Date.now();
   /** The service code shown in metrics ('-' on the home page). */
   metricService: string = HOME_SERVICE;
 
@@ -111,22 +126,35 @@ export class Session implements PacerSink, SessionLine {
   private idleWarned = false;
   private redrawPending = false;
   private tokens: number;
-  private tokensAt = this.startedAt;
+  private tokensAt = Date.now();
   private droppedLogged = false;
+  private link: Connection;
+  private detachTimer: NodeJS.Timeout | undefined;
+  private detachedAt = 0;
 
   constructor(
     readonly host: SessionHost,
-    readonly connection: Connection,
+    connection: Connection,
     private readonly options: SessionOptions,
   ) {
+    this.link = connection;
+    const restored = options.restored?.state;
+    this.id = restored?.id ?? newId();
+    this.startedAt = restored?.startedAt ?? Date.now();
     const limits = host.limits;
     this.tokens = limits.inputBurstBytes;
     // The mirror decodes as a Minitel 2 until the probe says otherwise: a superset, and only
     // diffs of a wanted screen of the right model are ever sent, so it never shows more.
     this.mirror = new Terminal({ model: 'minitel2' });
-    this.capabilities = options.capabilities ?? capabilitiesOf(null, options.speed);
+    // A restored session knows its terminal already: no second ENQROM.
+    if (restored !== undefined) this.options = { ...options, capabilities: restored.capabilities };
+    this.capabilities = this.options.capabilities ?? capabilitiesOf(null, options.speed);
     this.pacer = new LinePacer(this.mirror, host.encode, this, host.wheel, options.speed, limits.outputHighWaterBytes, limits.commandQueueBytes, host.diffCache);
     this.kiosque = new KiosqueMeter(this.id, connection.transport, connection.address, this.startedAt, this);
+    if (restored !== undefined) {
+      this.bytesIn = restored.bytesIn;
+      this.kiosque.restore(restored.meter, options.restored!.at);
+    }
     this.router = new Router(this.routerContext());
   }
 
@@ -148,8 +176,18 @@ export class Session implements PacerSink, SessionLine {
     };
   }
 
+  /** The link the session talks through now (another one after a resume). */
+  get connection(): Connection {
+    return this.link;
+  }
+
   get transport(): TransportName {
-    return this.connection.transport;
+    return this.link.transport;
+  }
+
+  /** Waiting for its client to come back after a dropped link. */
+  get detached(): boolean {
+    return this.phase === Phase.DETACHED;
   }
 
   get address(): string {
@@ -240,11 +278,46 @@ export class Session implements PacerSink, SessionLine {
     void this.end(reason, message);
   }
 
-  /** The transport lost its connection (the client left, or the network failed). */
-  connectionLost(reason: string): void {
-    if (this.phase === Phase.ENDED) return;
+  /**
+   * The transport lost its connection (the client left, or the network
+   * failed). A resumable link that dropped without the client saying goodbye
+   * (`deliberate`: a normal WebSocket close) detaches the session: it goes
+   * on without a line for `resumeWindowMs`, then ends. `from` is the link
+   * that was lost: one the session no longer uses (taken over by a resume)
+   * changes nothing.
+   */
+  connectionLost(reason: string, from?: Connection, deliberate = false): void {
+    if (this.phase === Phase.ENDED || (from !== undefined && from !== this.link)) return;
+    const window = this.host.limits.resumeWindowMs;
+    if (this.phase === Phase.RUNNING && this.link.resumable === true && !deliberate && window > 0) {
+      this.detach(reason, window);
+      return;
+    }
     this.phase = Phase.ENDING;
     this.finish(reason);
+  }
+
+  /**
+   * A client came back with this session's token: it takes the session over
+   * through `connection`, whatever link it had (a link still open is cut).
+   * The screen is drawn again from a cleared page, so the client shows what
+   * the mirror holds whatever it showed before; the service never knew.
+   */
+  reattach(connection: Connection): void {
+    if (this.phase !== Phase.RUNNING && this.phase !== Phase.DETACHED) throw new Error(`session ${this.id} cannot be resumed: it has ended`);
+    const old = this.link;
+    const detachedFor = this.phase === Phase.DETACHED ? Date.now() - this.detachedAt : 0;
+    this.link = connection;
+    if (old !== connection) old.destroy();
+    clearTimeout(this.detachTimer);
+    this.detachTimer = undefined;
+    this.phase = Phase.RUNNING;
+    this.parser.reset();
+    this.lastKeyAt = Date.now();
+    this.idleWarned = false;
+    this.host.log.info({ session: this.id, address: connection.address, detachedMs: detachedFor }, 'session resumed');
+    this.sendCommand(CLEAR_SCREEN);
+    this.pacer.update();
   }
 
   /** Called about once a second by the gateway: idle, session length, slow readers. */
@@ -380,7 +453,10 @@ export class Session implements PacerSink, SessionLine {
     // connections, p.88; a DIN-port Minitel shows the last session's goodbye). Clearing row 0
     // and the page makes it match the fresh mirror, so the first diffs are right.
     this.pacer.sendCommand(CLEAR_SCREEN);
-    this.router.start(this.options.serviceCode);
+    const restored = this.options.restored?.state;
+    if (restored !== undefined) this.router.resume(restored.router);
+    else this.router.start(this.options.serviceCode);
+    if (this.options.notice !== undefined) this.notifyOnScreen(this.options.notice);
   }
 
   /** Token bucket: false when the chunk is over the session's input rate (it is dropped). */
@@ -406,8 +482,39 @@ export class Session implements PacerSink, SessionLine {
     return false;
   }
 
+  /**
+   * The instance is going away and has checkpointed this session: it ends
+   * here (the open visit is recorded) and its client is told to come back;
+   * the instance that takes the token continues it.
+   */
+  handOver(): void {
+    if (this.phase >= Phase.ENDING) return;
+    this.phase = Phase.ENDING;
+    this.finish('handed over');
+    if (this.link.restart !== undefined) this.link.restart();
+    else this.link.close();
+  }
+
+  private detach(reason: string, windowMs: number): void {
+    this.phase = Phase.DETACHED;
+    this.detachedAt = Date.now();
+    // What the parser holds of a key was cut with the link.
+    this.parser.reset();
+    this.host.metrics.resume('detached');
+    this.host.log.info({ session: this.id, reason, windowMs }, 'link lost: session kept for its client to resume');
+    this.detachTimer = setTimeout(() => {
+      if (this.phase !== Phase.DETACHED) return;
+      this.host.metrics.resume('expired');
+      this.phase = Phase.ENDING;
+      this.finish(`${reason}, not resumed within ${Math.round(windowMs / 1000)} s`);
+    }, windowMs);
+    this.detachTimer.unref();
+  }
+
   private async end(reason: string, message?: string): Promise<void> {
     if (this.phase >= Phase.ENDING) return;
+    // Nobody to show a goodbye to.
+    if (this.phase === Phase.DETACHED) message = undefined;
     this.phase = Phase.ENDING;
     clearTimeout(this.probeTimer);
     this.router.stop();
@@ -442,6 +549,7 @@ export class Session implements PacerSink, SessionLine {
     if (this.phase === Phase.ENDED) return;
     this.phase = Phase.ENDED;
     clearTimeout(this.probeTimer);
+    clearTimeout(this.detachTimer);
     this.router.stop();
     this.pacer.close();
     this.host.metrics.moved(this.transport, this.metricService, null);

@@ -59,6 +59,8 @@ export interface ControllerOptions {
   speed: number;
   frames: FrameMode;
   protocols: string[];
+  /** Reconnect and resume after a dropped line (SocketLink, teletel.resume.v1). */
+  resume?: boolean;
   /** The line; a WebSocket (SocketLink) by default. */
   createLink?: LinkFactory;
   /** The pacer's clock and timers (tests). */
@@ -84,7 +86,7 @@ export class TerminalController {
     private readonly events: ControllerEvents,
   ) {
     this.createLink = options.createLink ?? ((handlers, linkOptions) => new SocketLink(handlers, linkOptions));
-    this.linkOptions = { frames: options.frames, protocols: options.protocols };
+    this.linkOptions = { frames: options.frames, protocols: options.protocols, resume: options.resume };
     this.term = this.makeTerminal(options.model);
     this.pacer = new LinePacer((bytes) => this.decode(bytes), { speed: options.speed, clock: options.clock });
     this.link = this.makeLink();

@@ -22,6 +22,8 @@
  *                to fill the element's box (give it a height)
  *   bezel        draw the Minitel's case around the screen
  *   subprotocol  WebSocket subprotocol(s) to offer, comma-separated
+ *   resume       on a Teletel gateway: reconnect by itself after a dropped
+ *                line and find the session as it was (teletel.resume.v1)
  *   frames       auto (default: text until the server sends binary), text, binary
  *   hide-keys, hide-toolbar   hide the function key bar / the tool bar
  */
@@ -51,7 +53,7 @@ export const ELEMENT_NAME = 'minitel-terminal';
 
 export class MinitelTerminalElement extends HTMLElement {
   static get observedAttributes(): string[] {
-    return ['url', 'speed', 'model', 'colour', 'color', 'scale', 'bezel', 'subprotocol', 'frames', 'hide-keys', 'hide-toolbar'];
+    return ['url', 'speed', 'model', 'colour', 'color', 'scale', 'bezel', 'subprotocol', 'frames', 'resume', 'hide-keys', 'hide-toolbar'];
   }
 
   private readonly controller: TerminalController;
@@ -168,6 +170,7 @@ export class MinitelTerminalElement extends HTMLElement {
         break;
       case 'subprotocol':
       case 'frames':
+      case 'resume':
         // Applies from the next connection.
         this.controller.setLinkOptions(this.linkAttributes());
         break;
@@ -407,13 +410,13 @@ export class MinitelTerminalElement extends HTMLElement {
 
   // ---- Internals ----------------------------------------------------------------------------
 
-  /** Link options from the attributes: frames and subprotocols, for the next connection. */
-  private linkAttributes(): { frames: FrameMode; protocols: string[] } {
+  /** Link options from the attributes: frames, subprotocols and resume, for the next connection. */
+  private linkAttributes(): { frames: FrameMode; protocols: string[]; resume: boolean } {
     const protocols = (this.getAttribute('subprotocol') ?? '')
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean);
-    return { frames: parseFrames(this.getAttribute('frames')), protocols };
+    return { frames: parseFrames(this.getAttribute('frames')), protocols, resume: this.hasAttribute('resume') };
   }
 
   private ringBell(): void {

@@ -18,6 +18,7 @@ import { FREE, type Service } from '../sdk/service.js';
 import { renderScreen } from '../render/raster.js';
 import { palette } from '../render/palette.js';
 import { Screen } from '../videotex/screen.js';
+import type { Gateway } from '../server/gateway.js';
 import { CHROMIUM_SKIP_MESSAGE, builtEmulator, chromiumAvailable, launchBrowser } from './test-support/browser.js';
 // For the global HTMLElementTagNameMap entry of <minitel-terminal> (the module itself needs a DOM).
 import type {} from './element.js';
@@ -91,6 +92,7 @@ describe.skipIf(!available)('<minitel-terminal> served by teletel serve', () => 
   let stop: (signal: string) => void = () => {};
   let served: Promise<number | void> | undefined;
   let dataDir = '';
+  let gateway: Gateway | undefined;
 
   beforeAll(async () => {
     const publicDir = await builtEmulator();
@@ -99,7 +101,10 @@ describe.skipIf(!available)('<minitel-terminal> served by teletel serve', () => 
       const command = createServeCommand({
         services: async () => [DEMO, FLOT],
         stopSignal: () => new Promise<string>((resolveStop) => (stop = resolveStop)),
-        onListening: (_gateway, address) => resolve(address.port),
+        onListening: (served, address) => {
+          gateway = served;
+          resolve(address.port);
+        },
       });
       const args = parseCommandArgs(command, [
         '--port=0',
@@ -245,4 +250,35 @@ describe.skipIf(!available)('<minitel-terminal> served by teletel serve', () => 
     expect(Math.abs(elapsed - exact) / exact).toBeLessThan(0.02);
     await page.close();
   }, 40_000);
+
+  it('reconnects by itself when the line drops and shows the same screen, the service going on', async () => {
+    const page = await open('/?speed=max&url=DEMO');
+    await waitForText(page, 'Bienvenue sur DEMO');
+    await page.keyboard.type('avant');
+    await waitForText(page, 'AVANT');
+    // The resume token arrives after the first page.
+    await expect.poll(() => gateway!.sessionStates().length).toBeGreaterThan(0);
+    const before = await snapshot(page);
+    await page.evaluate(() => {
+      const element = document.querySelector('minitel-terminal')!;
+      const seen: string[] = [];
+      (window as unknown as { seen: string[] }).seen = seen;
+      element.addEventListener('statechange', (event) => seen.push(`${(event as CustomEvent<{ state: string; reason?: string }>).detail.state} ${(event as CustomEvent<{ reason?: string }>).detail.reason ?? ''}`));
+    });
+    // The server side cuts every WebSocket without a close frame, as a dropped line does.
+    const transport = (gateway as unknown as { websocket: { connections: Set<{ destroy(): void }> } }).websocket;
+    for (const connection of [...transport.connections]) connection.destroy();
+    await page.waitForFunction(() => (window as unknown as { seen: string[] }).seen.includes('connected '), undefined, { timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { seen: string[] }).seen)).toEqual(['connecting Line lost, reconnecting', 'connecting Line lost, reconnecting', 'connected ']);
+    await waitForText(page, 'AVANT');
+    await page.waitForFunction(() => document.querySelector('minitel-terminal')!.pending === 0);
+    const after = await snapshot(page);
+    // Cell for cell as the user sees them (a text space and an empty mosaic look alike), and the cursor.
+    expect(after.screen.firstVisualDifference(before.screen)).toBeUndefined();
+    expect([after.screen.cursorRow, after.screen.cursorColumn]).toEqual([before.screen.cursorRow, before.screen.cursorColumn]);
+    // The same visit, with what was typed before the drop.
+    await page.keyboard.type('apres');
+    await waitForText(page, 'AVANTAPRES');
+    await page.close();
+  });
 });

@@ -18,6 +18,15 @@ export const LIMITS = {
   replayFileBytes: 16 * 1024 * 1024,
   /** Characters typed or pasted at once through the phone keyboard's input element. */
   inputCharacters: 1024,
+  /**
+   * Reconnecting after a dropped line (teletel.resume.v1): the first retry
+   * waits this long, each next one twice as long up to the maximum, until the
+   * server's resume window has passed.
+   */
+  reconnectFirstMs: 250,
+  reconnectMaxMs: 5000,
+  /** A control message (a text frame on teletel.resume.v1) longer than this is ignored. */
+  controlMessageCharacters: 1024,
   /** Largest device-pixel scale of the screen: 16 × 320 = 5120 px, a 5K display. */
   maxScale: 16,
 } as const;

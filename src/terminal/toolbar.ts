@@ -62,7 +62,7 @@ export function describeStatus(status: LinkStatus): string {
     case 'idle':
       return 'Not connected';
     case 'connecting':
-      return `Connecting to ${status.url}…`;
+      return status.reason ? `${status.reason} — ${status.url}…` : `Connecting to ${status.url}…`;
     case 'connected':
       return `Connected — ${status.url}`;
     case 'closed': {

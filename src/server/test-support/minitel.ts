@@ -107,6 +107,9 @@ export class WsMinitel extends TestMinitel {
   /** Frame types received, in order. */
   readonly frameTypes: ('text' | 'binary')[] = [];
   closeCode: number | undefined;
+  /** On the teletel.resume.v1 subprotocol: the JSON messages of the server's text frames, and the last token. */
+  readonly controls: unknown[] = [];
+  resumeToken: string | undefined;
 
   private constructor(
     readonly socket: WebSocket,
@@ -116,6 +119,13 @@ export class WsMinitel extends TestMinitel {
     socket.on('message', (data, isBinary) => {
       this.frameTypes.push(isBinary ? 'binary' : 'text');
       const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+      if (!isBinary && socket.protocol === 'teletel.resume.v1') {
+        const control = JSON.parse(buffer.toString('utf8')) as { type?: string; token?: string };
+        this.controls.push(control);
+        if (control.type === 'resume') this.resumeToken = control.token;
+        this.check();
+        return;
+      }
       // Text frames carry one byte per character (Latin-1).
       this.received(isBinary ? buffer : Buffer.from(buffer.toString('utf8'), 'latin1'));
     });

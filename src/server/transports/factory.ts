@@ -8,8 +8,18 @@ export interface SessionFactory {
   readonly limits: ServerLimits;
   readonly log: Logger;
   readonly metrics: GatewayMetrics;
-  /** null when a new session from `address` is allowed, else why not (it is counted). */
-  admit(address: string): string | null;
+  /**
+   * null when a new session from `address` is allowed, else why not (it is
+   * counted). A resume token of a session still held is admitted whatever
+   * the count: it adds no session.
+   */
+  admit(address: string, resumeToken?: string): string | null;
   /** Creates and starts the session. */
   open(connection: Connection, options: SessionOptions): Session;
+  /**
+   * Continues the session `token` names on `connection` (held here, or
+   * checkpointed by an instance that handed it over: then the answer comes
+   * from the store), or opens a new one saying the token named none.
+   */
+  resume(connection: Connection, token: string, options: SessionOptions): Session | Promise<Session>;
 }

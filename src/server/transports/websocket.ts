@@ -8,7 +8,14 @@
  *   is a byte; the text is never read as UTF-8 bytes) and binary frames carry
  *   bytes; replies use the type of the client's last frame, text until it
  *   sends binary;
- * - any subprotocol offered (`tty`, `arduino`, …) is accepted: the first is echoed;
+ * - any subprotocol offered (`tty`, `arduino`, …) is accepted: the first is echoed,
+ *   except `teletel.resume.v1`, chosen whenever it is offered: then Videotex
+ *   goes in binary frames both ways and the server's text frames are JSON,
+ *   `{"type":"resume","token":"…","windowMs":N}`, a new token at every
+ *   (re)connection; a client whose link drops without a close frame comes
+ *   back within `resumeWindowMs` on `/ws?resume=TOKEN` (same subprotocol) and
+ *   finds its session as it left it, screen redrawn; a normal close (1000)
+ *   ends the session as before;
  * - ping every `pingIntervalMs`; a client that missed the last pong is dropped;
  * - a frame over `maxFrameBytes` is refused from its header by `ws` (close
  *   1009) before any of it is buffered; invalid UTF-8 in a text frame closes
@@ -19,13 +26,18 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Connection, Session } from '../session.js';
 import type { SessionFactory } from './factory.js';
-import { CONNECTION_LIMITS, PACING_SPEED } from '../limits.js';
+import { CONNECTION_LIMITS, PACING_SPEED, RESUME_LIMITS } from '../limits.js';
 
 /** What a WebSocket URL asks for. */
 export interface WebSocketRoute {
   serviceCode?: string;
   speed?: number;
+  /** `?resume=TOKEN`: the session to take back. */
+  resume?: string;
 }
+
+/** The subprotocol of clients that want sessions outliving their link. */
+export const RESUME_PROTOCOL = 'teletel.resume.v1';
 
 const SERVICE_PATH = /^\/([A-Za-z0-9]{1,16})\/ws\/?$/;
 const CODE = /^[A-Za-z0-9 ]{1,24}$/;
@@ -49,6 +61,9 @@ export function routeOf(url: string | undefined): WebSocketRoute | undefined {
     const n = Number(speed);
     if (n === 0 || (n >= PACING_SPEED.min && n <= PACING_SPEED.max)) route.speed = n;
   }
+  const resume = parsed.searchParams.get('resume');
+  // A token longer than any of ours is kept cut: it is refused like any other that names nothing.
+  if (resume !== null) route.resume = resume.slice(0, RESUME_LIMITS.tokenMaxLength + 1);
   return route;
 }
 
@@ -97,11 +112,17 @@ export class WebSocketConnection implements Connection {
   /** A pong (or any message) came since the last ping. */
   alive = true;
   session: Session | undefined;
+  /** The client chose RESUME_PROTOCOL. */
+  readonly resumable: boolean;
 
   constructor(
     readonly socket: WebSocket,
     readonly address: string,
-  ) {}
+  ) {
+    this.resumable = socket.protocol === RESUME_PROTOCOL;
+    // Text frames are the control channel on that subprotocol.
+    if (this.resumable) this.binary = true;
+  }
 
   write(bytes: Uint8Array): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
@@ -124,6 +145,16 @@ export class WebSocketConnection implements Connection {
     this.socket.terminate();
   }
 
+  restart(): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1012, 'Service Restart');
+    const timer = setTimeout(() => this.socket.terminate(), CONNECTION_LIMITS.closeGraceMs);
+    timer.unref();
+  }
+
+  sendResumeToken(token: string, windowMs: number): void {
+    if (this.resumable && this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ type: 'resume', token, windowMs }), { binary: false });
+  }
+
   pauseInput(ms: number): void {
     if (this.socket.readyState !== WebSocket.OPEN || this.socket.isPaused) return;
     this.socket.pause();
@@ -135,7 +166,7 @@ export class WebSocketConnection implements Connection {
   /** Called by the gateway every ping interval. */
   ping(): void {
     if (!this.alive) {
-      this.session?.connectionLost('no pong');
+      this.session?.connectionLost('no pong', this);
       this.socket.terminate();
       return;
     }
@@ -145,7 +176,7 @@ export class WebSocketConnection implements Connection {
 
   onMessage(data: RawData, isBinary: boolean): void {
     this.alive = true;
-    this.binary = isBinary;
+    if (!this.resumable) this.binary = isBinary;
     const bytes = rawBytes(data);
     this.session?.receive(isBinary ? bytes : bytesOfText(bytes));
   }
@@ -167,6 +198,7 @@ export class WebSocketTransport {
       perMessageDeflate: false,
       maxPayload: factory.limits.maxFrameBytes,
       handleProtocols: (protocols) => {
+        if (protocols.has(RESUME_PROTOCOL)) return RESUME_PROTOCOL;
         for (const protocol of protocols) return protocol;
         return false;
       },
@@ -179,7 +211,7 @@ export class WebSocketTransport {
     const route = routeOf(request.url);
     if (route === undefined) return refuse(socket, 404, 'Not Found');
     const address = normaliseAddress(request.socket.remoteAddress);
-    const refusal = this.factory.admit(address);
+    const refusal = this.factory.admit(address, route.resume);
     if (refusal !== null) {
       this.factory.log.warn({ address, transport: 'websocket', reason: refusal }, 'connection refused');
       return refuse(socket, 503, 'Service Unavailable');
@@ -197,8 +229,21 @@ export class WebSocketTransport {
     ws.on('pong', onPong);
     ws.on('error', onError);
     ws.on('close', onClose);
-    const speed = route.speed ?? this.defaultSpeed;
-    connection.session = this.factory.open(connection, { speed, serviceCode: route.serviceCode });
+    const options = { speed: route.speed ?? this.defaultSpeed, serviceCode: route.serviceCode };
+    if (route.resume === undefined || !connection.resumable) {
+      connection.session = this.factory.open(connection, options);
+      return;
+    }
+    const resumed = this.factory.resume(connection, route.resume, options);
+    if (!(resumed instanceof Promise)) {
+      connection.session = resumed;
+      return;
+    }
+    // Looked up in the store (a session another instance handed over): input waits in no buffer meanwhile.
+    void resumed.then((session) => {
+      connection.session = session;
+      if (ws.readyState !== WebSocket.OPEN) session.connectionLost('websocket closed while resuming', connection, true);
+    });
   }
 
   /** ws closes the socket itself after a protocol error (too big, bad UTF-8…). */
@@ -236,11 +281,12 @@ function onError(this: WebSocket, error: Error & { code?: string }): void {
   socket[TRANSPORT].logFrameError(socket[CONNECTION], error);
 }
 
-function onClose(this: WebSocket): void {
+function onClose(this: WebSocket, code: number): void {
   const socket = this as SocketWithConnection;
   const connection = socket[CONNECTION];
   socket[TRANSPORT].connections.delete(connection);
-  connection.session?.connectionLost('websocket closed');
+  // 1000: the client said goodbye; anything else (1006: no close frame) is a link that dropped.
+  connection.session?.connectionLost('websocket closed', connection, code === 1000);
 }
 
 /** An HTTP answer on a socket that will not be upgraded. */

@@ -6,88 +6,34 @@
  * the same promise on the service alone; this one adds the gateway, its
  * store opening and its session machinery, as a user would meet them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { WsMinitel } from '../../server/test-support/minitel.js';
+import { startServeProcess, stopServeProcess, type ServeProcess as Server } from '../../server/test-support/serve-process.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'teletel-durability-serve-'));
 
-/** Generous: each server starts through tsx, and CI machines can be slow. */
-const START_MS = 60_000;
 const SCREEN_MS = 30_000;
-const STOP_MS = 15_000;
-
-interface Server {
-  child: ChildProcess;
-  port: number;
-  /** How the process ended: its exit code, or the signal that killed it. */
-  ended: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
 
 const servers = new Set<Server>();
 const minitels = new Set<WsMinitel>();
 
-/** Ends a server still running: SIGTERM for a clean close of its store, SIGKILL if it lingers. */
-async function stop(server: Server): Promise<void> {
-  const { child } = server;
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_MS);
-    await server.ended;
-    clearTimeout(timer);
-  }
-  servers.delete(server);
-}
-
 afterEach(async () => {
   for (const m of minitels) m.close();
   minitels.clear();
-  await Promise.all([...servers].map(stop));
+  await Promise.all([...servers].map(async (server) => {
+    await stopServeProcess(server);
+    servers.delete(server);
+  }));
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-/** `teletel serve` on the test's data folder, WebSocket on a free port, no TCP; resolves once it logs its port. */
+/** `teletel serve` on the test's data folder. */
 async function serve(): Promise<Server> {
-  // TELETEL_* settings of the environment (a CI's PostgreSQL URL, say) would override the defaults: not here.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TELETEL_')));
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0', '--tcp-port', 'off', '--host', '127.0.0.1', '--data', dataDir],
-    { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const server: Server = { child, port: 0, ended };
+  const server = await startServeProcess(dataDir);
   servers.add(server);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-  server.port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`teletel serve did not listen within ${START_MS} ms: ${stderr}`)), START_MS);
-    let pending = '';
-    // Reading stdout to the end also keeps the pipe from filling and blocking the server's logger.
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const lines = (pending + chunk.toString()).split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.startsWith('{')) continue;
-        const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'teletel gateway listening' && typeof entry.port === 'number') {
-          clearTimeout(timer);
-          resolve(entry.port);
-        }
-      }
-    });
-    void ended.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`teletel serve ended (${code ?? signal}) before listening: ${stderr}`));
-    });
-  });
   return server;
 }
 

@@ -101,7 +101,8 @@ export async function startPageServer(
     server: http,
     path: '/ws',
     handleProtocols: (offered) => {
-      for (const protocol of options.protocols ?? []) if (offered.has(protocol)) return protocol;
+      // Teletel's page offers teletel.resume.v1 and Teletel always chooses it; so does this server (it sends no token).
+      for (const protocol of [...(options.protocols ?? []), 'teletel.resume.v1']) if (offered.has(protocol)) return protocol;
       return false;
     },
   });

@@ -1,0 +1,63 @@
+/**
+ * A restart of `teletel serve` (real processes, SIGTERM, the built-in
+ * services on SQLite) keeps a WebSocket user's session: the stopping process
+ * hands it over through the database, the client comes back with its token
+ * to the restarted process and finds its screen as it left it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
+import { WsMinitel } from './test-support/minitel.js';
+import { startServeProcess, stopServeProcess, type ServeProcess } from './test-support/serve-process.js';
+import { RESUME_PROTOCOL } from './transports/websocket.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'teletel-handover-serve-'));
+const SCREEN_MS = 30_000;
+const servers: ServeProcess[] = [];
+const minitels: WsMinitel[] = [];
+
+afterEach(async () => {
+  for (const m of minitels.splice(0)) m.close();
+  for (const server of servers.splice(0)) await stopServeProcess(server);
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+async function serve(): Promise<ServeProcess> {
+  const server = await startServeProcess(dataDir);
+  servers.push(server);
+  return server;
+}
+
+async function dial(server: ServeProcess, path: string): Promise<WsMinitel> {
+  const m = await WsMinitel.connect(`ws://127.0.0.1:${server.port}${path}`, { protocols: [RESUME_PROTOCOL], binary: true });
+  minitels.push(m);
+  return m;
+}
+
+describe('teletel serve restarted with SIGTERM', () => {
+  it('hands the session over: the client comes back to the new process and finds its screen, then goes on', { timeout: 180_000 }, async () => {
+    const first = await serve();
+    const m = await dial(first, '/ws');
+    await m.waitFor(/Tapez le code du service/, SCREEN_MS);
+    m.type('CHA');
+    await m.waitFor(/Code : +CHA\./, SCREEN_MS);
+    await m.waitFor(() => m.resumeToken !== undefined, SCREEN_MS);
+    const before = restoreScreen(snapshotScreen(m.terminal.screen));
+
+    first.child.kill('SIGTERM');
+    expect(await first.ended).toEqual({ code: 0, signal: null });
+    servers.splice(0);
+    await m.waitForClose(SCREEN_MS);
+    expect(m.closeCode).toBe(1012);
+    expect(first.logs.find((l) => l.msg === 'sessions handed over for their clients to resume')).toMatchObject({ sessions: 1, handedOver: 1 });
+
+    const second = await serve();
+    const back = await dial(second, `/ws?resume=${encodeURIComponent(m.resumeToken!)}`);
+    await back.waitFor(() => back.terminal.screen.looksLike(before), SCREEN_MS);
+    back.type('T');
+    back.key('Envoi');
+    await back.waitFor(/Bienvenue sur la messagerie/, SCREEN_MS);
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * Stopping an instance hands its resumable sessions over: each is
+ * checkpointed in the store under the token its client holds and closed with
+ * WebSocket 1012; the client comes back to another instance on the same
+ * database (or to this one restarted) and continues there. Real sockets, two
+ * gateways on one SQLite file, our Terminal as the Minitel.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../store/sqlite.js';
+import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
+import { hashToken } from './resume-token.js';
+import { startTestGateway, type TestGateway } from './test-support/gateway.js';
+import { WsMinitel } from './test-support/minitel.js';
+import { RESUME_PROTOCOL } from './transports/websocket.js';
+
+const folders: string[] = [];
+const gateways: TestGateway[] = [];
+const clients: WsMinitel[] = [];
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.close();
+  for (const g of gateways.splice(0)) await g.stop();
+  for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
+});
+
+/** A database file shared by the instances of one test. */
+function database(): string {
+  const folder = mkdtempSync(join(tmpdir(), 'teletel-handover-'));
+  folders.push(folder);
+  return join(folder, 'teletel.db');
+}
+
+async function instance(file: string): Promise<TestGateway> {
+  const g = await startTestGateway({ store: openSqliteStore(file) });
+  gateways.push(g);
+  return g;
+}
+
+async function dial(g: TestGateway, path = '/ws'): Promise<WsMinitel> {
+  const m = await WsMinitel.connect(g.wsUrl(path), { protocols: [RESUME_PROTOCOL], binary: true });
+  clients.push(m);
+  return m;
+}
+
+const resumePath = (token: string): string => `/ws?resume=${encodeURIComponent(token)}`;
+
+describe('handing sessions over when an instance stops', () => {
+  it('the client comes back to another instance and finds the home page as it was, code typed so far included', async () => {
+    const file = database();
+    const a = await instance(file);
+    const b = await instance(file);
+    const m = await dial(a);
+    await m.waitFor(/Code :/);
+    m.type('EC');
+    await m.waitFor(/Code : +EC\./);
+    await m.waitFor(() => m.resumeToken !== undefined);
+    const before = restoreScreen(snapshotScreen(m.terminal.screen));
+    const token = m.resumeToken!;
+
+    await a.stop();
+    gateways.splice(gateways.indexOf(a), 1);
+    await m.waitForClose();
+    expect(m.closeCode).toBe(1012);
+    expect(a.logs.find((l) => l.msg === 'sessions handed over for their clients to resume')).toMatchObject({ sessions: 1, handedOver: 1 });
+
+    const back = await dial(b, resumePath(token));
+    await back.waitFor(() => back.terminal.screen.looksLike(before));
+    expect(back.text).toMatch(/Code : +EC\./);
+    expect(b.logs.some((l) => l.msg === 'session resumed from a checkpoint')).toBe(true);
+    // It goes on from there: the rest of the code, Envoi, the service.
+    back.type('HO');
+    back.key('Envoi');
+    await back.waitFor(/Service ECHO/);
+    expect(back.resumeToken).toBeDefined();
+    expect(back.resumeToken).not.toBe(token);
+    // The token was spent by the claim: a replay gets a new session.
+    const replay = await dial(b, resumePath(token));
+    await replay.waitFor(() => /introuvable/.test(replay.row(0)));
+  });
+
+  it('an instance restarted on the same database takes its sessions back; a service starts again with a notice', async () => {
+    const file = database();
+    const a = await instance(file);
+    const m = await dial(a);
+    await m.waitFor(/Code :/);
+    m.type('ECHO');
+    m.key('Envoi');
+    await m.waitFor(/Service ECHO/);
+    m.type('bonjour');
+    await m.waitFor(() => m.row(5).startsWith('bonjour'));
+    await m.waitFor(() => m.resumeToken !== undefined);
+    const token = m.resumeToken!;
+    await a.stop();
+    gateways.splice(0);
+    await m.waitForClose();
+
+    const restarted = await instance(file);
+    const back = await dial(restarted, resumePath(token));
+    await back.waitFor(/Service ECHO/);
+    await back.waitFor(() => back.row(0).includes('Reprise : le service redémarre'));
+    // The visit before the hand-over was recorded by the instance that held it, once.
+    const records = await restarted.store.sessions.recent(10);
+    expect(records.filter((r) => r.service === 'ECHO')).toHaveLength(1);
+    back.type('x');
+    await back.waitFor(() => back.row(5).startsWith('x'));
+  });
+
+  it('a checkpoint that is corrupt or of another schema version gets a new session, the log says why', async () => {
+    const file = database();
+    const g = await instance(file);
+    const cases: [string, { version: number; state: string }][] = [
+      ['corrupt', { version: 1, state: '{"id": broken' }],
+      ['version', { version: 999, state: '{}' }],
+    ];
+    for (const [reason, row] of cases) {
+      const sessionId = `forged-${reason}`;
+      const token = `${sessionId}.${'B'.repeat(43)}`;
+      const now = Date.now();
+      await g.store.checkpoints.save({ sessionId, ...row, savedAt: new Date(now), expiresAt: new Date(now + 60_000) }, hashToken(token));
+      const m = await dial(g, resumePath(token));
+      await m.waitFor(() => /introuvable/.test(m.row(0)));
+      expect(g.logs.filter((l) => l.msg === 'resume token refused: new session').at(-1)?.reason).toBe(reason);
+    }
+  });
+});
