@@ -8,12 +8,13 @@
  *   replaced by the value, made safe by encodeText; `{{name:12}}` pads or
  *   cuts the value to 12 cells so a page drawn in an editor keeps its layout.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripFilePadding } from '../videotex/vdt-file.js';
 import { encodeText } from '../videotex/text.js';
 import { SdkError } from './errors.js';
+import { readAtMost } from './bounded-read.js';
 import { pad } from './draw.js';
 
 export interface PageLike {
@@ -95,10 +96,17 @@ export async function readPageFile(path: string, base: string): Promise<Uint8Arr
       cause: error,
     });
   }
-  if (size > PAGE_LIMITS.fileBytes) {
-    throw new SdkError('TELETEL_E_PAGE', `page ${full} is ${size} bytes; the limit is ${PAGE_LIMITS.fileBytes}`);
+  const tooBig = (bytes: string): SdkError => new SdkError('TELETEL_E_PAGE', `page ${full} is ${bytes} bytes; the limit is ${PAGE_LIMITS.fileBytes}`);
+  if (size > PAGE_LIMITS.fileBytes) throw tooBig(String(size));
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readAtMost(full, PAGE_LIMITS.fileBytes);
+  } catch (error) {
+    throw new SdkError('TELETEL_E_PAGE', `page ${full} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
   }
-  return stripFilePadding(new Uint8Array(await readFile(full)));
+  // It grew after the size was read.
+  if (bytes === undefined) throw tooBig(`over ${PAGE_LIMITS.fileBytes}`);
+  return stripFilePadding(bytes);
 }
 
 export function isPageLike(value: unknown): value is PageLike {

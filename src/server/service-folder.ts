@@ -41,7 +41,7 @@
  * fields left out, before the next page shows (the first
  * FOLDER_LIMITS.submissionsPerVisit of a visit).
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -49,6 +49,7 @@ import { FUNCTION_KEY_NAMES, type FunctionKeyName } from '../videotex/keyboard.j
 import { stripFilePadding } from '../videotex/vdt-file.js';
 import { FREE, TARIFF_3615, type Service, type Tariff } from '../sdk/service.js';
 import { ServiceFolderError, codeOf, messageOf, type FolderProblem } from '../sdk/errors.js';
+import { readAtMost } from '../sdk/bounded-read.js';
 import { SERVICE_CODE, checkServiceInfo } from '../sdk/define.js';
 import { fieldSpecsProblem, type AllowedChars, type FieldSpec } from '../sdk/form.js';
 import { PAGE_LIMITS } from '../sdk/pages.js';
@@ -135,7 +136,12 @@ export async function readServiceJson(dir: string): Promise<PagesServiceDefiniti
       problems.push({ file, message: `${info.size} bytes; a service.json is limited to ${FOLDER_LIMITS.serviceFileBytes}` });
       fail();
     }
-    text = await readFile(file, 'utf8');
+    const bytes = await readAtMost(file, FOLDER_LIMITS.serviceFileBytes);
+    if (bytes === undefined) {
+      problems.push({ file, message: `grew past ${FOLDER_LIMITS.serviceFileBytes} bytes while being read` });
+      fail();
+    }
+    text = Buffer.from(bytes!).toString('utf8');
   } catch (error) {
     if (error instanceof ServiceFolderError) throw error;
     problems.push({ file, message: `cannot be read: ${codeOf(error)}` });
@@ -366,7 +372,12 @@ async function readVdt(dir: string, value: unknown, path: string, at: At): Promi
       at(path, `${value} is ${info.size} bytes; a page is limited to ${PAGE_LIMITS.fileBytes}`);
       return null;
     }
-    return stripFilePadding(new Uint8Array(await readFile(full)));
+    const bytes = await readAtMost(full, PAGE_LIMITS.fileBytes);
+    if (bytes === undefined) {
+      at(path, `${value} grew past ${PAGE_LIMITS.fileBytes} bytes while being read`);
+      return null;
+    }
+    return stripFilePadding(bytes);
   } catch (error) {
     at(path, codeOf(error) === 'ENOENT' ? `missing .vdt file ${value}` : `${value} cannot be read: ${codeOf(error)}`);
     return null;

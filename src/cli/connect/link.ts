@@ -22,6 +22,13 @@ export type Target = { kind: 'tcp'; host: string; port: number } | { kind: 'ws';
 
 export const DEFAULT_TCP_PORT = 3616;
 
+/**
+ * The largest WebSocket message taken from a server (ws's default is 100 MiB,
+ * all buffered before a byte is shown): a full Videotex page is a few KB,
+ * so 1 MiB is hundreds of pages; a bigger frame closes the line (1009).
+ */
+export const MAX_SERVER_FRAME_BYTES = 1024 * 1024;
+
 /** Reads a target as a user types it; undefined when it is not one. */
 export function parseTarget(text: string): Target | undefined {
   if (/^wss?:\/\//i.test(text)) {
@@ -57,7 +64,7 @@ export function openLink(target: Target, events: LinkEvents): Link {
       close: () => socket.end(),
     };
   }
-  const socket = new WebSocket(target.url);
+  const socket = new WebSocket(target.url, { maxPayload: MAX_SERVER_FRAME_BYTES });
   socket.binaryType = 'nodebuffer';
   socket.on('message', (data: Buffer, isBinary: boolean) => {
     // A text frame carries one byte per character (Latin-1), as the gateway sends them.
