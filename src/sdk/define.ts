@@ -25,8 +25,21 @@ export interface ServiceDefinition<S> {
   help?: PageSource;
   /** The initial `s.state` of each visit. */
   state?: () => S;
+  /**
+   * Makes a visit resumable where it was when its session moves to another
+   * instance (a restart, a deploy): `s.state` is checkpointed as JSON with
+   * `version`, and the visit that continues gets it back through `check`
+   * (return the state, or undefined to start afresh: it comes from a
+   * database, check it as input), with `s.resumed` true until the first
+   * Sommaire. Keep in `s.state` what the handler needs to go back there.
+   * Without it, a moved visit starts at the top with a notice on row 0.
+   */
+  resume?: { version: number; check(state: unknown): S | undefined };
   session(s: Session<S>): Promise<void> | void;
 }
+
+/** Row 0 of a visit moved to another instance that starts again at the top (no `resume`, or a state it could not use); the gateway shows it too. */
+export const RESTARTED_NOTICE = 'Reprise : le service redémarre';
 
 /** Restarts of the handler in a row without the user pressing a key, before it is treated as a bug. */
 const MAX_RESTARTS_WITHOUT_INPUT = 3;
@@ -74,16 +87,36 @@ export function defineService<S = Record<string, unknown>>(definition: ServiceDe
     keywords: [...(definition.keywords ?? [])],
   };
   const pagesDir = baseDirectory(definition.pagesDir);
+  const resume = definition.resume;
+  if (resume !== undefined && (!Number.isSafeInteger(resume.version) || resume.version < 0 || typeof resume.check !== 'function')) {
+    throw new SdkError('TELETEL_E_SERVICE_DEFINITION', 'defineService: resume is { version: a whole number ≥ 0, check: (state) => state or undefined }');
+  }
+
+  /** The state a handed-over visit brings back, once the service's own check accepts it. */
+  const resumedState = (link: TerminalLink): S | undefined => {
+    const kept = link.resumedState;
+    if (resume === undefined || kept === undefined || kept.version !== resume.version) return undefined;
+    try {
+      return resume.check(kept.state);
+    } catch {
+      return undefined;
+    }
+  };
 
   return {
     ...info,
     async run(link: TerminalLink, context: ServiceContext): Promise<void> {
+      const resumed = resumedState(link);
       const session = new Session<S>(link, context, {
         info,
         pagesDir,
         help: definition.help,
-        state: definition.state === undefined ? ({} as S) : definition.state(),
+        state: resumed ?? (definition.state === undefined ? ({} as S) : definition.state()),
+        resumed: resumed !== undefined,
       });
+      if (resume !== undefined) link.keepState?.(resume.version, () => session.state);
+      // Kept by another version of this service, or refused by its check: the visit starts afresh, and says so.
+      if (link.resumedState !== undefined && resumed === undefined) session.notify(RESTARTED_NOTICE);
       let restarts = 0;
       let keysAtRestart = -1;
       try {

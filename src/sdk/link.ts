@@ -73,4 +73,18 @@ export interface TerminalLink {
    * gateway do not have it.
    */
   goTo?(code: string): boolean;
+  /**
+   * The service declares the state it can be resumed from: `read` is called
+   * when the session is checkpointed (its instance hands it over) and must
+   * return a JSON value; `version` names its shape. Optional: links outside
+   * the gateway do not have it. The SDK calls it for services that define
+   * `resume` (defineService).
+   */
+  keepState?(version: number, read: () => unknown): void;
+  /**
+   * The state another instance checkpointed for this visit (what `read`
+   * returned there), when the visit continues a handed-over session; the
+   * service checks it before use, as any input.
+   */
+  readonly resumedState?: { version: number; state: unknown };
 }

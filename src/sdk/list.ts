@@ -37,6 +37,8 @@ export interface ListOptions<T> {
   keys?: readonly FunctionKeyName[];
   /** Page to open on (0-based). */
   page?: number;
+  /** Told the page (0-based) each time one is drawn: a service keeping where the user is, for `resume`. */
+  onPage?: (page: number) => void;
 }
 
 export type ListResult<T> =
@@ -72,6 +74,7 @@ export async function runList<T>(host: ListHost, items: readonly T[], options: L
   let page = Math.min(Math.max(0, Math.floor(options.page ?? 0)), pages - 1);
 
   for (;;) {
+    options.onPage?.(page);
     if (options.frame !== undefined) await host.show(options.frame);
     const p = new Painter();
     if (options.frame === undefined) {

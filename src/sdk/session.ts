@@ -59,6 +59,8 @@ export interface SessionSetup<S> {
   pagesDir: string;
   state: S;
   help?: PageSource;
+  /** The state comes from a checkpoint (defineService's `resume`). */
+  resumed?: boolean;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -74,6 +76,12 @@ export class Session<S = Record<string, unknown>> {
   readonly service: ServiceInfo;
   /** Kept across Sommaire restarts for the whole visit (the pseudonym of a logged-in user, …). */
   state: S;
+  /**
+   * True when this visit continues one that another instance checkpointed
+   * (defineService's `resume`): `state` is as it was there, so the handler
+   * can go back to where the user was. False again after Sommaire.
+   */
+  resumed: boolean;
 
   /** Keys read so far (the SDK uses it to tell a restart loop from a user pressing Sommaire). */
   keysRead = 0;
@@ -97,6 +105,7 @@ export class Session<S = Record<string, unknown>> {
     this.signal = link.closed;
     this.service = setup.info;
     this.state = setup.state;
+    this.resumed = setup.resumed ?? false;
     this.pagesDir = setup.pagesDir;
     this.input = new InputQueue(link);
     if (setup.help !== undefined) {
@@ -388,6 +397,7 @@ export class Session<S = Record<string, unknown>> {
   /** @internal Before the handler starts again after Sommaire. */
   restart(): void {
     this.focus = null;
+    this.resumed = false;
     // Intervals belong to the run that started them: left going, each Sommaire would add one more.
     for (const timer of this.intervals) clearInterval(timer);
     this.intervals.clear();

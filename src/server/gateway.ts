@@ -18,6 +18,7 @@ import { GatewayMetrics } from './metrics.js';
 import type { DiffEncoder } from './pacer.js';
 import { ResumableSessions } from './resumable.js';
 import { SessionCheckpoints } from './checkpoints.js';
+import { hashToken } from './resume-token.js';
 import { readSessionState, SESSION_STATE_VERSION } from './session-state.js';
 import { Session, type Connection, type SessionHost, type SessionOptions } from './session.js';
 import type { SessionState } from './session-state.js';
@@ -242,10 +243,11 @@ export class Gateway implements SessionHost, SessionFactory {
    * on `connection`. A token that names nothing (malformed, forged, used
    * already, its window passed) opens a new session whose home page says so.
    */
-  resume(connection: Connection, token: string, options: SessionOptions): Session | Promise<Session> {
+  resume(connection: Connection, token: string, options: SessionOptions): Session | Promise<Session | undefined> {
     const claim = this.resumes.claim(token);
     if (!claim.ok && claim.reason === 'unknown') return this.resumeCheckpoint(connection, token, options);
-    if (!claim.ok || claim.session.ended) return this.refuseResume(connection, claim.ok ? 'ended' : claim.reason, options);
+    // Still probing its terminal (the token came with the first page): nothing to take over yet.
+    if (!claim.ok || !claim.session.canResume) return this.refuseResume(connection, claim.ok ? 'not resumable now' : claim.reason, options);
     const session = claim.session;
     this.countAddress(session.address, -1);
     session.reattach(connection);
@@ -293,12 +295,22 @@ export class Gateway implements SessionHost, SessionFactory {
   }
 
   /** A token this instance does not hold: a session another instance (or this one, before a restart) handed over. */
-  private async resumeCheckpoint(connection: Connection, token: string, options: SessionOptions): Promise<Session> {
+  private async resumeCheckpoint(connection: Connection, token: string, options: SessionOptions): Promise<Session | undefined> {
     const found = await this.checkpoints.resume(token);
+    if (found.ok && (connection.isOpen?.() === false || this.stopping)) {
+      // The client left, or this instance is stopping, while the store answered: the checkpoint goes back for its next try.
+      await this.checkpoints.saveUnder(found.sessionId, found.state, hashToken(token)).catch((error: unknown) => {
+        this.log.warn({ session: found.sessionId, err: error }, 'checkpoint claimed for a client that left could not be put back');
+      });
+      if (connection.isOpen?.() !== false) connection.restart?.();
+      return undefined;
+    }
     if (!found.ok) return this.refuseResume(connection, found.reason, options);
-    // Its old instance may still hold it, detached (two instances behind one balancer): the checkpoint wins.
+    // The state must be the session the token names (only a forged row could differ).
+    if (found.state.id !== found.sessionId) return this.refuseResume(connection, 'mismatch', options);
+    // Its old instance may still hold it (two instances behind one balancer): the checkpoint wins.
     const stale = [...this.sessions].find((session) => session.id === found.sessionId);
-    stale?.connectionLost('resumed elsewhere');
+    stale?.hangUp('resumed elsewhere', 'Session reprise ailleurs');
     const session = this.open(connection, { ...options, restored: { state: found.state, at: found.savedAt } });
     this.metrics.resume('resumed');
     this.log.info({ session: session.id, address: connection.address, handedOverMs: Date.now() - found.savedAt }, 'session resumed from a checkpoint');

@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../store/sqlite.js';
+import { defineService } from '../sdk/define.js';
+import type { Service } from '../sdk/service.js';
+import { galerieService } from '../services/galerie/index.js';
 import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
 import { hashToken } from './resume-token.js';
 import { startTestGateway, type TestGateway } from './test-support/gateway.js';
@@ -33,8 +36,8 @@ function database(): string {
   return join(folder, 'teletel.db');
 }
 
-async function instance(file: string): Promise<TestGateway> {
-  const g = await startTestGateway({ store: openSqliteStore(file) });
+async function instance(file: string, services?: readonly Service[]): Promise<TestGateway> {
+  const g = await startTestGateway({ store: openSqliteStore(file), services });
   gateways.push(g);
   return g;
 }
@@ -108,13 +111,18 @@ describe('handing sessions over when an instance stops', () => {
     await back.waitFor(() => back.row(5).startsWith('x'));
   });
 
-  it('a checkpoint that is corrupt or of another schema version gets a new session, the log says why', async () => {
+  it('a checkpoint that is corrupt, of another schema version or of another session gets a new session, the log says why', async () => {
     const file = database();
     const g = await instance(file);
     const cases: [string, { version: number; state: string }][] = [
       ['corrupt', { version: 1, state: '{"id": broken' }],
       ['version', { version: 999, state: '{}' }],
     ];
+    // A state that reads as a session's, but of another session than the token names.
+    const live = await dial(g);
+    await live.waitFor(/Code :/);
+    const other = g.gateway.sessionStates()[0];
+    cases.push(['mismatch', { version: 1, state: JSON.stringify({ ...other, id: 'someone-else' }) }]);
     for (const [reason, row] of cases) {
       const sessionId = `forged-${reason}`;
       const token = `${sessionId}.${'B'.repeat(43)}`;
@@ -123,6 +131,79 @@ describe('handing sessions over when an instance stops', () => {
       const m = await dial(g, resumePath(token));
       await m.waitFor(() => /introuvable/.test(m.row(0)));
       expect(g.logs.filter((l) => l.msg === 'resume token refused: new session').at(-1)?.reason).toBe(reason);
+    }
+  });
+
+  it('a service that declares its state (GALERIE) resumes on the page the user was looking at, screen as it was', async () => {
+    const file = database();
+    const a = await instance(file, [galerieService()]);
+    const b = await instance(file, [galerieService()]);
+    const m = await dial(a, '/ws?url=GALERIE');
+    await m.waitFor(/LA GALERIE/);
+    m.type('2');
+    m.key('Envoi');
+    await m.waitFor(() => /^2\//.test(m.row(0)));
+    m.key('Suite');
+    await m.waitFor(() => /^3\//.test(m.row(0)));
+    await m.waitFor(() => m.resumeToken !== undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = restoreScreen(snapshotScreen(m.terminal.screen));
+    await a.stop();
+    gateways.splice(gateways.indexOf(a), 1);
+    await m.waitForClose();
+
+    const back = await dial(b, resumePath(m.resumeToken!));
+    await back.waitFor(() => back.terminal.screen.looksLike(before));
+    expect(back.row(0)).not.toContain('Reprise');
+    // And it goes on from there: Retour is the page before, Envoi the list on the right page.
+    back.key('Retour');
+    await back.waitFor(() => /^2\//.test(back.row(0)));
+    back.key('Envoi');
+    await back.waitFor(/LA GALERIE/);
+  });
+
+  it("a checkpointed state of another version, or one the service's check refuses, starts the visit afresh with a notice", async () => {
+    const counter = (version: number): Service =>
+      defineService<{ n: number }>({
+        code: 'COMPTE',
+        name: 'Compteur',
+        state: () => ({ n: 0 }),
+        resume: { version, check: (v) => (typeof v === 'object' && v !== null && typeof (v as { n?: unknown }).n === 'number' && (v as { n: number }).n < 5 ? (v as { n: number }) : undefined) },
+        async session(s) {
+          for (;;) {
+            s.draw((p) => p.clearScreen().at(3, 1).text(`Compte ${s.state.n}${s.resumed ? ' repris' : ''}`));
+            await s.waitKey('Suite');
+            s.state.n++;
+          }
+        },
+      });
+    const file = database();
+    // Same version, a state the check accepts: where it was.
+    const cases: [number, number, RegExp][] = [
+      [1, 2, /Compte 2 repris/],
+      [2, 2, /Compte 0/],
+      [1, 6, /Compte 0/],
+    ];
+    for (const [versionB, presses, expected] of cases) {
+      const a = await instance(file, [counter(1)]);
+      const m = await dial(a, '/ws?url=COMPTE');
+      await m.waitFor(/Compte 0/);
+      for (let i = 1; i <= presses; i++) {
+        m.key('Suite');
+        await m.waitFor(new RegExp(`Compte ${i}`));
+      }
+      await m.waitFor(() => m.resumeToken !== undefined);
+      await a.stop();
+      gateways.splice(gateways.indexOf(a), 1);
+      const b = await instance(file, [counter(versionB)]);
+      // The service's state is in the checkpoint: the fresh starts below are its refusal, not its absence.
+      const row = await b.store.checkpoints.get(m.resumeToken!.split('.')[0]);
+      expect((JSON.parse(row!.state) as { router: { serviceState?: unknown } }).router.serviceState).toEqual({ version: 1, state: { n: presses } });
+      const back = await dial(b, resumePath(m.resumeToken!));
+      await back.waitFor(expected);
+      if (expected.source === 'Compte 0') await back.waitFor(() => back.row(0).includes('Reprise : le service redémarre'));
+      await b.stop();
+      gateways.splice(gateways.indexOf(b), 1);
     }
   });
 });

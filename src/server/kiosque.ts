@@ -41,6 +41,7 @@ export function formatDuration(ms: number): string {
 interface OpenVisit {
   service: string;
   tariff: Tariff;
+  /** When the visit started, moved later by the time it spent without a line (a detached session), so it is not billed. */
   start: number;
   bytesIn: number;
   bytesOut: number;
@@ -69,6 +70,11 @@ export class KiosqueMeter {
   /** The user entered a service: its meter starts now. */
   enter(service: string, tariff: Tariff, now: number): void {
     this.visit = { service, tariff, start: now, bytesIn: this.line.bytesIn, bytesOut: this.line.bytesOut };
+  }
+
+  /** `ms` without a line (a dropped link, then resumed): not billed; the visit's start moves by that much. */
+  pause(ms: number): void {
+    if (this.visit !== undefined && ms > 0) this.visit.start += ms;
   }
 
   /** The user left the service: the record of the visit. */

@@ -220,4 +220,11 @@ export const RESUME_LIMITS = {
   tokenRandomBytes: 32,
   /** The longest token text accepted from a client; a longer one is refused before it is hashed. */
   tokenMaxLength: 320,
+  /**
+   * A service's declared state (TerminalLink.keepState), as JSON: past this it
+   * is left out of the checkpoint (the visit then starts again at the
+   * service's top) rather than pushing the checkpoint past the store's limit,
+   * which would cost the whole hand-over.
+   */
+  serviceStateBytes: 16 * 1024,
 } as const;

@@ -142,4 +142,42 @@ describe('resuming a session after a dropped WebSocket link', () => {
     const back = await dial(resumePath(token));
     await back.waitFor(() => back.row(5).startsWith('bonjour'));
   });
+
+  it('a link that stops answering pings is a dropped link: the session waits for its client', async () => {
+    await start({ limits: { pingIntervalMs: 100 } });
+    const m = await WsMinitel.connect(gateway!.wsUrl('/ws'), { protocols: [RESUME_PROTOCOL], binary: true, autoPong: false });
+    clients.push(m);
+    await m.waitFor(/Code :/);
+    m.type('ECHO');
+    m.key('Envoi');
+    await m.waitFor(/Service ECHO/);
+    await m.waitFor(() => m.resumeToken !== undefined);
+    await m.waitForClose();
+    await expect.poll(() => logged('link lost: session kept for its client to resume').length).toBe(1);
+    // Its close event came after the missed pong: the session is still held, not ended.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(gateway!.gateway.sessionCount).toBe(1);
+    const back = await dial(resumePath(m.resumeToken!));
+    await back.waitFor(/Service ECHO/);
+  });
+
+  it('a tab closed (close 1001) ends its session at once, as any close frame does', async () => {
+    await start();
+    const { m } = await inEcho();
+    m.socket.close(1001);
+    await expect.poll(() => gateway!.gateway.sessionCount).toBe(0);
+  });
+
+  it('a token brought while its session still probes the terminal is refused, and the gateway goes on', async () => {
+    await start({ limits: { enqromTimeoutMs: 2000 } });
+    // This client never answers ENQROM: its session probes for 2 s, with a token given already.
+    const silent = await WsMinitel.connect(gateway!.wsUrl('/ws'), { protocols: [RESUME_PROTOCOL], binary: true, answers: false });
+    clients.push(silent);
+    await silent.waitFor(() => silent.resumeToken !== undefined);
+    const early = await dial(resumePath(silent.resumeToken!));
+    await early.waitFor(() => /introuvable/.test(early.row(0)));
+    expect(logged('resume token refused: new session').at(-1)?.reason).toBe('not resumable now');
+    const other = await dial();
+    await other.waitFor(/Code :/);
+  });
 });

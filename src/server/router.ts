@@ -47,6 +47,7 @@ import {
 import type { RouterContext } from './line.js';
 import type { RouterPosition } from './session-state.js';
 import { Visit } from './visit.js';
+import { RESTARTED_NOTICE } from '../sdk/define.js';
 
 /** PRO1 RESET (p.145): back to standard modes after a service (roll, lowercase, extended keyboard, Mixte). */
 const RESET = Uint8Array.of(0x1b, 0x39, 0x7f);
@@ -91,8 +92,8 @@ export class Router {
   /**
    * Where a checkpoint left the session (another instance, before a restart):
    * the home page or the guide as they were, code typed so far included; a
-   * visit starts the service again from its start page, with a row-0 notice,
-   * since a service keeps its own state to itself.
+   * visit opens the service with the state it declared (keepState), or, for
+   * a service that declared none, at its start page with a row-0 notice.
    */
   resume(position: RouterPosition): void {
     this.typed = position.typed.slice(0, INPUT_LENGTH);
@@ -108,9 +109,10 @@ export class Router {
         this.showHome('Service inconnu');
         return;
       }
-      this.enter(service);
+      this.enter(service, position.serviceState);
+      if (position.serviceState !== undefined) return;
       // In the visit's own screen, so the service's next diffs keep it until it writes row 0 itself.
-      this.visit?.wanted.write(rowZeroMessage('Reprise : le service redémarre'));
+      this.visit?.wanted.write(rowZeroMessage(RESTARTED_NOTICE));
       this.context.line.update();
       return;
     }
@@ -139,6 +141,8 @@ export class Router {
     if (this.page === Page.VISIT && this.visitCode !== undefined) {
       position.page = 'visit';
       position.service = this.visitCode;
+      const serviceState = this.visit?.declaredState();
+      if (serviceState !== undefined) position.serviceState = serviceState;
     }
     return position;
   }
@@ -200,9 +204,9 @@ export class Router {
     this.enter(service);
   }
 
-  private enter(service: Service): void {
+  private enter(service: Service, resumedState?: { version: number; state: unknown }): void {
     const { line, log, kiosque } = this.context;
-    const visit: Visit = new Visit({ line, log, goTo: (code) => this.goTo(visit, code) });
+    const visit: Visit = new Visit({ line, log, goTo: (code) => this.goTo(visit, code) }, resumedState);
     this.visit = visit;
     this.visitCode = service.code;
     this.page = Page.VISIT;

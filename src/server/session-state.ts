@@ -21,6 +21,8 @@ export interface RouterPosition {
   guideIndex: number;
   /** The service of the visit (page 'visit'). */
   service?: string;
+  /** What the service declared it can be resumed from (TerminalLink.keepState), with its version. */
+  serviceState?: { version: number; state: unknown };
 }
 
 /** The kiosque meter's reading (kiosque.ts). */
@@ -69,6 +71,8 @@ export function readSessionState(value: unknown): SessionState | undefined {
   if (capabilities.rom !== undefined && (typeof capabilities.rom !== 'string' || capabilities.rom.length !== 3)) return undefined;
   if (!isObject(router) || !isText(router.page) || !PAGES.includes(router.page) || !isText(router.typed) || !isCount(router.guideIndex)) return undefined;
   if (router.page === 'visit' ? !isText(router.service) || router.service === '' : router.service !== undefined) return undefined;
+  const serviceState = router.serviceState;
+  if (serviceState !== undefined && (router.page !== 'visit' || !isObject(serviceState) || !isCount(serviceState.version) || !('state' in serviceState))) return undefined;
   if (!isMeter(meter)) return undefined;
   try {
     restoreScreen(screen);

@@ -52,6 +52,8 @@ export interface Connection {
   sendResumeToken?(token: string, windowMs: number): void;
   /** Closes telling the client to come back, to this address or another behind it (WebSocket 1012, Service Restart). */
   restart?(): void;
+  /** Still open (false once the client has gone); transports that cannot tell leave it out. */
+  isOpen?(): boolean;
 }
 
 /** What every session of a gateway shares. */
@@ -190,6 +192,11 @@ export class Session implements PacerSink, SessionLine {
     return this.phase === Phase.DETACHED;
   }
 
+  /** A client may take it over now: running, or detached (not while it still probes the terminal, nor once ending). */
+  get canResume(): boolean {
+    return this.phase === Phase.RUNNING || this.phase === Phase.DETACHED;
+  }
+
   get address(): string {
     return this.connection.address;
   }
@@ -288,6 +295,8 @@ export class Session implements PacerSink, SessionLine {
    */
   connectionLost(reason: string, from?: Connection, deliberate = false): void {
     if (this.phase === Phase.ENDED || (from !== undefined && from !== this.link)) return;
+    // That link was lost already (a missed pong, then its close event): the session waits on.
+    if (this.phase === Phase.DETACHED && from !== undefined) return;
     const window = this.host.limits.resumeWindowMs;
     if (this.phase === Phase.RUNNING && this.link.resumable === true && !deliberate && window > 0) {
       this.detach(reason, window);
@@ -311,6 +320,9 @@ export class Session implements PacerSink, SessionLine {
     if (old !== connection) old.destroy();
     clearTimeout(this.detachTimer);
     this.detachTimer = undefined;
+    // Time without a line is not billed.
+    this.kiosque.pause(detachedFor);
+    this.detachedAt = 0;
     this.phase = Phase.RUNNING;
     this.parser.reset();
     this.lastKeyAt = Date.now();
@@ -553,7 +565,8 @@ export class Session implements PacerSink, SessionLine {
     this.router.stop();
     this.pacer.close();
     this.host.metrics.moved(this.transport, this.metricService, null);
-    const record = this.kiosque.close(Date.now());
+    // A session that ends detached was last on a line when the link dropped: billed until then.
+    const record = this.kiosque.close(this.detachedAt > 0 ? this.detachedAt : Date.now());
     if (record) this.record(record);
     this.host.log.info(
       { session: this.id, reason, bytesIn: this.bytesIn, bytesOut: this.bytesOut, seconds: Math.round((Date.now() - this.startedAt) / 1000) },

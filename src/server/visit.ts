@@ -11,6 +11,7 @@
  * bug and is logged; it must not reach Node, which rethrows an abort
  * listener's error as an uncaught exception and stops the process.
  */
+import { RESUME_LIMITS } from './limits.js';
 import type { Terminal } from '../videotex/terminal.js';
 import { RecordingTerminal } from './recording-terminal.js';
 import type { InputEvent } from '../videotex/key-parser.js';
@@ -27,8 +28,13 @@ export class Visit implements TerminalLink {
   private listeners: Listener[] = [];
 
   private readonly line: VisitContext['line'];
+  private declared: { version: number; read: () => unknown } | undefined;
 
-  constructor(private readonly context: VisitContext) {
+  constructor(
+    private readonly context: VisitContext,
+    /** What a checkpoint kept of this service's state (a handed-over session). */
+    readonly resumedState?: { version: number; state: unknown },
+  ) {
     const line = context.line;
     this.line = line;
     this.wanted = new RecordingTerminal({ model: decoderModelOf(line.capabilities) });
@@ -59,6 +65,32 @@ export class Visit implements TerminalLink {
 
   get closed(): AbortSignal {
     return this.controller.signal;
+  }
+
+  keepState(version: number, read: () => unknown): void {
+    if (Number.isSafeInteger(version) && version >= 0) this.declared = { version, read };
+  }
+
+  /**
+   * The state the service declared, now, as a checkpoint keeps it; undefined
+   * when it declared none, or when reading it failed or gave no JSON (the
+   * visit then resumes at the service's start, as an undeclared one).
+   */
+  declaredState(): { version: number; state: unknown } | undefined {
+    const declared = this.declared;
+    if (declared === undefined) return undefined;
+    try {
+      const json = JSON.stringify(declared.read());
+      if (json === undefined) return undefined;
+      if (json.length > RESUME_LIMITS.serviceStateBytes) {
+        this.context.log.warn({ session: this.line.id, bytes: json.length }, `service state not checkpointed: over ${RESUME_LIMITS.serviceStateBytes} characters`);
+        return undefined;
+      }
+      return { version: declared.version, state: JSON.parse(json) as unknown };
+    } catch (error) {
+      this.context.log.warn({ session: this.line.id, err: error }, 'service state not checkpointed: it is not JSON');
+      return undefined;
+    }
   }
 
   get active(): boolean {

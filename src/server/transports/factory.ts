@@ -21,5 +21,5 @@ export interface SessionFactory {
    * checkpointed by an instance that handed it over: then the answer comes
    * from the store), or opens a new one saying the token named none.
    */
-  resume(connection: Connection, token: string, options: SessionOptions): Session | Promise<Session>;
+  resume(connection: Connection, token: string, options: SessionOptions): Session | Promise<Session | undefined>;
 }

@@ -145,6 +145,10 @@ export class WebSocketConnection implements Connection {
     this.socket.terminate();
   }
 
+  isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
   restart(): void {
     if (this.socket.readyState === WebSocket.OPEN) this.socket.close(1012, 'Service Restart');
     const timer = setTimeout(() => this.socket.terminate(), CONNECTION_LIMITS.closeGraceMs);
@@ -230,20 +234,34 @@ export class WebSocketTransport {
     ws.on('error', onError);
     ws.on('close', onClose);
     const options = { speed: route.speed ?? this.defaultSpeed, serviceCode: route.serviceCode };
-    if (route.resume === undefined || !connection.resumable) {
-      connection.session = this.factory.open(connection, options);
+    let resumed: ReturnType<SessionFactory['resume']>;
+    try {
+      if (route.resume === undefined || !connection.resumable) {
+        connection.session = this.factory.open(connection, options);
+        return;
+      }
+      resumed = this.factory.resume(connection, route.resume, options);
+    } catch (error) {
+      // A bug in opening one session costs that connection, never the process (this runs in the upgrade handler).
+      this.factory.log.error({ address: connection.address, err: error }, 'session could not start: connection dropped');
+      connection.destroy();
       return;
     }
-    const resumed = this.factory.resume(connection, route.resume, options);
     if (!(resumed instanceof Promise)) {
       connection.session = resumed;
       return;
     }
     // Looked up in the store (a session another instance handed over): input waits in no buffer meanwhile.
-    void resumed.then((session) => {
-      connection.session = session;
-      if (ws.readyState !== WebSocket.OPEN) session.connectionLost('websocket closed while resuming', connection, true);
-    });
+    resumed.then(
+      (session) => {
+        // undefined: the socket closed meanwhile and the checkpoint was put back for the next try.
+        if (session !== undefined) connection.session = session;
+      },
+      (error: unknown) => {
+        this.factory.log.error({ address: connection.address, err: error }, 'resume failed: connection dropped');
+        connection.destroy();
+      },
+    );
   }
 
   /** ws closes the socket itself after a protocol error (too big, bad UTF-8…). */
@@ -285,8 +303,8 @@ function onClose(this: WebSocket, code: number): void {
   const socket = this as SocketWithConnection;
   const connection = socket[CONNECTION];
   socket[TRANSPORT].connections.delete(connection);
-  // 1000: the client said goodbye; anything else (1006: no close frame) is a link that dropped.
-  connection.session?.connectionLost('websocket closed', connection, code === 1000);
+  // 1006: the link dropped, no close frame; any close frame (1000, 1001 for a tab closed…) is a goodbye.
+  connection.session?.connectionLost('websocket closed', connection, code !== 1006);
 }
 
 /** An HTTP answer on a socket that will not be upgraded. */

@@ -85,12 +85,30 @@ export async function listPages(dir: string): Promise<GaleriePage[]> {
   return pages;
 }
 
-async function view(s: Session, dir: string, pages: GaleriePage[], start: number, baud: number): Promise<number> {
+/** Where a visit is, kept for a session that moves to another instance (defineService's `resume`). */
+interface GalerieState {
+  /** The page being looked at, or null on the list. */
+  viewing: number | null;
+  /** The list's page (0-based). */
+  listPage: number;
+}
+
+/** A checkpointed GalerieState as the service wrote it, or undefined. */
+function galerieState(value: unknown): GalerieState | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { viewing, listPage } = value as Record<string, unknown>;
+  const isIndex = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n < GALERIE_LIMITS.pages;
+  if (!(viewing === null || isIndex(viewing)) || !isIndex(listPage)) return undefined;
+  return { viewing, listPage };
+}
+
+async function view(s: Session<GalerieState>, dir: string, pages: GaleriePage[], start: number, baud: number): Promise<number> {
   let index = start;
   let shown = -1;
   for (;;) {
     const page = pages[index];
     if (shown !== index) {
+      s.state.viewing = index;
       await s.show(join(dir, page.file));
       s.notify(`${index + 1}/${pages.length} ${page.name} : ${transferTime(page.bytes, baud)}`);
       shown = index;
@@ -111,21 +129,30 @@ export function galerieService(options: GalerieOptions = {}): Service {
     name: 'La galerie',
     description: 'Des pages Vidéotex à regarder, avec le temps que chacune met à arriver à 1200 bauds.',
     keywords: ['images', 'dessins', 'pages', 'vidéotex', 'mosaïques', 'art'],
+    state: (): GalerieState => ({ viewing: null, listPage: 0 }),
+    // A visit handed over to another instance comes back on the page or the list page it was on.
+    resume: { version: 1, check: galerieState },
     async session(s) {
       const pages = await listPages(dir);
-      let page = 0;
+      if (!s.resumed) s.state = { viewing: null, listPage: 0 };
       for (;;) {
+        const at = s.state.viewing;
+        if (at !== null && at < pages.length) {
+          const last = await view(s, dir, pages, at, baud);
+          s.state.listPage = Math.floor(last / 20);
+          s.notify('');
+        }
+        s.state.viewing = null;
         const result = await s.list(pages, {
           title: 'LA GALERIE',
           render: (p) => `${pad(p.name, 22)}${pad(`${p.bytes} o`, 8)}${transferTime(p.bytes, baud)}`,
           empty: 'La galerie est vide.',
           keys: ['Retour'],
-          page,
+          page: s.state.listPage,
+          onPage: (page) => (s.state.listPage = page),
         });
         if (result.key !== 'Envoi') return s.summary();
-        const last = await view(s, dir, pages, result.index, baud);
-        page = Math.floor(last / 20);
-        s.notify('');
+        s.state.viewing = result.index;
       }
     },
   });
