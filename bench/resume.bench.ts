@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { startTestGateway, type TestGateway } from '../src/server/test-support/gateway.js';
 import { WsMinitel } from '../src/server/test-support/minitel.js';
-import { RESUME_PROTOCOL } from '../src/server/transports/websocket.js';
 
 const SESSIONS = 1000;
 const SCREEN_MS = 120_000;
@@ -37,7 +36,7 @@ async function all<T>(count: number, one: (i: number) => Promise<T>): Promise<T[
 }
 
 async function dial(g: TestGateway, path = '/ws'): Promise<WsMinitel> {
-  return WsMinitel.connect(g.wsUrl(path), { protocols: [RESUME_PROTOCOL], binary: true });
+  return WsMinitel.resumable(g.wsUrl(path));
 }
 
 /** A client on the home page with a code half typed, holding its token. */

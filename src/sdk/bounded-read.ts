@@ -28,13 +28,8 @@ export async function readAtMost(path: string, maxBytes: number): Promise<Uint8A
       total += bytesRead;
       if (total > maxBytes) return undefined;
     }
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+    // A plain Uint8Array, as the callers compare and slice it, not a Buffer.
+    return new Uint8Array(Buffer.concat(chunks, total));
   } finally {
     await handle.close();
   }

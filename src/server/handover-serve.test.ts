@@ -11,7 +11,6 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
 import { WsMinitel } from './test-support/minitel.js';
 import { startServeProcess, stopServeProcess, type ServeProcess } from './test-support/serve-process.js';
-import { RESUME_PROTOCOL } from './transports/websocket.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'teletel-handover-serve-'));
 const SCREEN_MS = 30_000;
@@ -31,7 +30,7 @@ async function serve(): Promise<ServeProcess> {
 }
 
 async function dial(server: ServeProcess, path: string): Promise<WsMinitel> {
-  const m = await WsMinitel.connect(`ws://127.0.0.1:${server.port}${path}`, { protocols: [RESUME_PROTOCOL], binary: true });
+  const m = await WsMinitel.resumable(`ws://127.0.0.1:${server.port}${path}`);
   minitels.push(m);
   return m;
 }

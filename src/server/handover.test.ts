@@ -17,7 +17,6 @@ import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
 import { hashToken } from './resume-token.js';
 import { startTestGateway, type TestGateway } from './test-support/gateway.js';
 import { WsMinitel } from './test-support/minitel.js';
-import { RESUME_PROTOCOL } from './transports/websocket.js';
 
 const folders: string[] = [];
 const gateways: TestGateway[] = [];
@@ -43,7 +42,7 @@ async function instance(file: string, services?: readonly Service[]): Promise<Te
 }
 
 async function dial(g: TestGateway, path = '/ws'): Promise<WsMinitel> {
-  const m = await WsMinitel.connect(g.wsUrl(path), { protocols: [RESUME_PROTOCOL], binary: true });
+  const m = await WsMinitel.resumable(g.wsUrl(path));
   clients.push(m);
   return m;
 }

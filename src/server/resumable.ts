@@ -53,8 +53,4 @@ export class ResumableSessions<S> {
     this.hashOf.delete(session);
     this.byHash.delete(hash);
   }
-
-  get size(): number {
-    return this.hashOf.size;
-  }
 }

@@ -8,7 +8,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
 import { startTestGateway, type TestGateway } from './test-support/gateway.js';
 import { WsMinitel } from './test-support/minitel.js';
-import { RESUME_PROTOCOL } from './transports/websocket.js';
 
 let gateway: TestGateway | undefined;
 const clients: WsMinitel[] = [];
@@ -24,8 +23,8 @@ async function start(limits: Parameters<typeof startTestGateway>[0] = {}): Promi
   return gateway;
 }
 
-async function dial(path = '/ws', protocols = [RESUME_PROTOCOL]): Promise<WsMinitel> {
-  const m = await WsMinitel.connect(gateway!.wsUrl(path), { protocols, binary: true });
+async function dial(path = '/ws'): Promise<WsMinitel> {
+  const m = await WsMinitel.resumable(gateway!.wsUrl(path));
   clients.push(m);
   return m;
 }
@@ -145,7 +144,7 @@ describe('resuming a session after a dropped WebSocket link', () => {
 
   it('a link that stops answering pings is a dropped link: the session waits for its client', async () => {
     await start({ limits: { pingIntervalMs: 100 } });
-    const m = await WsMinitel.connect(gateway!.wsUrl('/ws'), { protocols: [RESUME_PROTOCOL], binary: true, autoPong: false });
+    const m = await WsMinitel.resumable(gateway!.wsUrl('/ws'), { autoPong: false });
     clients.push(m);
     await m.waitFor(/Code :/);
     m.type('ECHO');
@@ -171,7 +170,7 @@ describe('resuming a session after a dropped WebSocket link', () => {
   it('a token brought while its session still probes the terminal is refused, and the gateway goes on', async () => {
     await start({ limits: { enqromTimeoutMs: 2000 } });
     // This client never answers ENQROM: its session probes for 2 s, with a token given already.
-    const silent = await WsMinitel.connect(gateway!.wsUrl('/ws'), { protocols: [RESUME_PROTOCOL], binary: true, answers: false });
+    const silent = await WsMinitel.resumable(gateway!.wsUrl('/ws'), { answers: false });
     clients.push(silent);
     await silent.waitFor(() => silent.resumeToken !== undefined);
     const early = await dial(resumePath(silent.resumeToken!));

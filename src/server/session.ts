@@ -187,11 +187,6 @@ export class Session implements PacerSink, SessionLine {
     return this.link.transport;
   }
 
-  /** Waiting for its client to come back after a dropped link. */
-  get detached(): boolean {
-    return this.phase === Phase.DETACHED;
-  }
-
   /** A client may take it over now: running, or detached (not while it still probes the terminal, nor once ending). */
   get canResume(): boolean {
     return this.phase === Phase.RUNNING || this.phase === Phase.DETACHED;

@@ -33,6 +33,15 @@ async function serve(options: Partial<MiniPaviServiceOptions> & { path?: string 
   return service;
 }
 
+/** Ends one serve() within a test, so the next can start: its Minitel, its gateway, its service. */
+async function endServe(m: WsMinitel): Promise<void> {
+  m.close();
+  await gateway!.stop();
+  await service!.close();
+  gateway = undefined;
+  service = undefined;
+}
+
 async function visit(on: TestGateway = gateway!, code = 'PAVI'): Promise<WsMinitel> {
   const m = await WsMinitel.connect(on.wsUrl('/ws'));
   clients.push(m);
@@ -177,9 +186,7 @@ describe('a MiniPavi service on the gateway', () => {
     const v11 = await visit();
     await v11.waitFor(/Version 1\.1/);
     expect(v11.row(0)).not.toContain('indisponible');
-    v11.close();
-    await gateway!.stop();
-    await service!.close();
+    await endServe(v11);
 
     const empty = await serve({ path: '/empty' });
     const m = await visit();
@@ -191,9 +198,7 @@ describe('a MiniPavi service on the gateway', () => {
     await expect.poll(() => empty.calls.length).toBe(3);
     expect(m.text).toContain('Vide');
     expect(m.row(0)).not.toContain('indisponible');
-    m.close();
-    await gateway!.stop();
-    await service!.close();
+    await endServe(m);
 
     const params = await serve({ path: '/params' });
     const p = await visit();
@@ -205,9 +210,7 @@ describe('a MiniPavi service on the gateway', () => {
     await p.waitFor(/Etape 3 c1/);
     // URLPARAMS is the query of each URL called, and left out when there is none.
     expect(params.calls.map((c) => c.urlParams)).toEqual([undefined, { step: '2', lang: 'fr' }, undefined]);
-    p.close();
-    await gateway!.stop();
-    await service!.close();
+    await endServe(p);
 
     await serve({ path: '/setparam' });
     const s = await visit();

@@ -5,6 +5,7 @@
  */
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { WebSocket } from 'ws';
+import { RESUME_PROTOCOL } from '../transports/websocket.js';
 import { Terminal } from '../../videotex/terminal.js';
 import { FUNCTION_KEY_CODES, type FunctionKeyName } from '../../videotex/keyboard.js';
 import type { TerminalModel } from '../../videotex/protocol.js';
@@ -119,7 +120,7 @@ export class WsMinitel extends TestMinitel {
     socket.on('message', (data, isBinary) => {
       this.frameTypes.push(isBinary ? 'binary' : 'text');
       const buffer = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
-      if (!isBinary && socket.protocol === 'teletel.resume.v1') {
+      if (!isBinary && socket.protocol === RESUME_PROTOCOL) {
         const control = JSON.parse(buffer.toString('utf8')) as { type?: string; token?: string };
         this.controls.push(control);
         if (control.type === 'resume') this.resumeToken = control.token;
@@ -135,6 +136,11 @@ export class WsMinitel extends TestMinitel {
       this.check();
     });
     socket.on('error', () => {});
+  }
+
+  /** A Minitel on the teletel.resume.v1 subprotocol (binary frames, resume tokens in `resumeToken`). */
+  static resumable(url: string, options: WsMinitelOptions = {}): Promise<WsMinitel> {
+    return WsMinitel.connect(url, { ...options, protocols: [RESUME_PROTOCOL], binary: true });
   }
 
   static connect(url: string, options: WsMinitelOptions = {}): Promise<WsMinitel> {
