@@ -258,14 +258,30 @@ export class Screen {
   /** The first cell, as [row, column], that looks different on the two screens. */
   firstVisualDifference(other: Screen): [number, number] | undefined {
     if (this.globalMask !== other.globalMask) return [0, 0];
-    const mine = new Uint32Array(COLUMNS);
-    const theirs = new Uint32Array(COLUMNS);
+    const a = this.cells;
+    const b = other.cells;
+    const shapes = this.drcsTables !== undefined || other.drcsTables !== undefined;
     for (let row = 0; row < ROWS; row++) {
-      this.resolveRow(row, mine);
-      other.resolveRow(row, theirs);
+      const base = row * COLUMNS;
+      let stored = 0;
+      while (stored < COLUMNS && a[base + stored] === b[base + stored]) stored++;
+      if (stored === COLUMNS) {
+        // Same stored cells resolve alike (resolveRow depends on the row only):
+        // only downloaded shapes can still differ.
+        if (shapes) {
+          for (let i = 0; i < COLUMNS; i++) {
+            const cell = a[base + i];
+            if (usesDrcs(cell) && !sameShape(this, other, cell)) return [row, i + 1];
+          }
+        }
+        continue;
+      }
+      // This is on the pacer's path after every replayed keystroke: scratch rows, no allocation.
+      const mine = this.resolveRow(row, RESOLVED_MINE);
+      const theirs = other.resolveRow(row, RESOLVED_THEIRS);
       for (let i = 0; i < COLUMNS; i++) {
         if (visualKey(mine[i]) !== visualKey(theirs[i])) return [row, i + 1];
-        if (usesDrcs(mine[i]) && !sameShape(this, other, mine[i])) return [row, i + 1];
+        if (shapes && usesDrcs(mine[i]) && !sameShape(this, other, mine[i])) return [row, i + 1];
       }
     }
     return undefined;
@@ -302,6 +318,10 @@ export class Screen {
     return true;
   }
 }
+
+/** Scratch rows for firstVisualDifference (single-threaded, never re-entered). */
+const RESOLVED_MINE = new Uint32Array(COLUMNS);
+const RESOLVED_THEIRS = new Uint32Array(COLUMNS);
 
 function usesDrcs(cell: number): boolean {
   const set = cellSet(cell);
