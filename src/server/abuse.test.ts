@@ -216,4 +216,25 @@ describe('abuse', () => {
     await silent.waitForClose();
     await stillServes(server);
   });
+
+  it('pings are spread over the interval, not sent to every client at once, and each client is pinged once per interval', async () => {
+    // Interval 1 s: housekeeping every 500 ms pings half the clients each time.
+    const server = await gateway({ limits: { pingIntervalMs: 1000 } });
+    const pingedAt: number[][] = [];
+    for (let i = 0; i < 20; i++) {
+      const m = await minitel(server);
+      const times: number[] = [];
+      pingedAt.push(times);
+      m.socket.on('ping', () => times.push(performance.now()));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 3200));
+    expect(pingedAt.every((times) => times.length >= 2)).toBe(true);
+    const firsts = pingedAt.map((times) => times[0]).sort((a, b) => a - b);
+    // All pinged at the same moment was the old burst; two halves come a housekeeping tick apart.
+    expect(firsts.at(-1)! - firsts[0]).toBeGreaterThan(250);
+    for (const times of pingedAt) {
+      for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThan(600);
+    }
+    await stillServes(server);
+  });
 });

@@ -74,7 +74,7 @@ export class Gateway implements SessionHost, SessionFactory {
   private tcp: TcpTransport | undefined;
   private serial: SerialTransport | undefined;
   private housekeepingTimer: NodeJS.Timeout | undefined;
-  private lastPing = 0;
+  private housekeepingMs = 1000;
   private address: GatewayAddress | undefined;
   private emptied: (() => void) | undefined;
 
@@ -178,6 +178,7 @@ export class Gateway implements SessionHost, SessionFactory {
       50,
       Math.min(1000, limits.slowReaderTimeoutMs / 4, limits.pingIntervalMs / 2, (limits.idleWarningMs || Infinity) / 4, (limits.idleTimeoutMs || Infinity) / 4),
     );
+    this.housekeepingMs = period;
     this.housekeepingTimer = setInterval(() => this.housekeeping(), period);
     this.housekeepingTimer.unref();
     this.address = { host: config.host, port, tcpPort };
@@ -342,10 +343,7 @@ export class Gateway implements SessionHost, SessionFactory {
     const now = Date.now();
     const monotonic = performance.now();
     for (const session of this.sessions) session.housekeeping(now, monotonic);
-    if (monotonic - this.lastPing >= this.limits.pingIntervalMs) {
-      this.lastPing = monotonic;
-      this.websocket.pingAll();
-    }
+    this.websocket.pingDue(monotonic, this.housekeepingMs, this.limits.pingIntervalMs);
   }
 
   private async closeListeners(): Promise<void> {

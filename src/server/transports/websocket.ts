@@ -190,6 +190,9 @@ export class WebSocketConnection implements Connection {
 export class WebSocketTransport {
   private readonly wss: WebSocketServer;
   readonly connections = new Set<WebSocketConnection>();
+  /** Where the current ping round is (a Set iterator sees deletions and additions). */
+  private pingRound: Iterator<WebSocketConnection> | undefined;
+  private pingRoundStartedAt = 0;
 
   constructor(
     server: HttpServer,
@@ -272,8 +275,29 @@ export class WebSocketTransport {
     );
   }
 
-  pingAll(): void {
-    for (const connection of this.connections) connection.ping();
+  /**
+   * Pings the next share of the connections, so that over `intervalMs` each
+   * is pinged once (and one that did not answer the last ping is dropped),
+   * without a burst: 10,000 pings written in one go hold the event loop for a
+   * good part of a second, and every key waits behind them. Called every
+   * `tickMs`; a round starts at most once per interval, so no connection is
+   * pinged again before it had the interval to answer.
+   */
+  pingDue(now: number, tickMs: number, intervalMs: number): void {
+    if (this.pingRound === undefined) {
+      if (now - this.pingRoundStartedAt < intervalMs) return;
+      this.pingRound = this.connections.values();
+      this.pingRoundStartedAt = now;
+    }
+    const share = Math.max(1, Math.ceil((this.connections.size * tickMs) / intervalMs));
+    for (let i = 0; i < share; i++) {
+      const next = this.pingRound.next();
+      if (next.done === true) {
+        this.pingRound = undefined;
+        return;
+      }
+      next.value.ping();
+    }
   }
 
   close(): void {
