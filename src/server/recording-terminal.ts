@@ -43,7 +43,12 @@ export class RecordingTerminal extends Terminal {
     const usable = !this.overflowed && length > 0 && replayable(this.journal!, length);
     this.journalLength = 0;
     this.overflowed = false;
-    return usable ? this.journal!.slice(0, length) : undefined;
+    if (!usable) return undefined;
+    // A slice of Node's buffer pool, not an ArrayBuffer of its own: this runs for every echoed key.
+    const replay = Buffer.allocUnsafe(length);
+    const journal = this.journal!;
+    for (let i = 0; i < length; i++) replay[i] = journal[i];
+    return replay;
   }
 
   /** Forgets the journal (the pacer synchronised by a diff). */

@@ -94,6 +94,9 @@ export const PENDING_MAX_BYTES = Math.max(
 );
 
 /** Parser states, one per prefix and sequence position. */
+/** Where events go between push and flush calls: frozen, so an event produced outside them fails loudly instead of being shared. */
+const NO_EVENTS: InputEvent[] = Object.freeze([]) as unknown as InputEvent[];
+
 const State = {
   GROUND: 0,
   /** After SOH: ENQROM reply payload until EOT. */
@@ -178,13 +181,15 @@ export class KeyParser {
    * only once its letter is typed).
    */
   private accent = 0;
-  private out: InputEvent[] = [];
+  private out: InputEvent[] = NO_EVENTS;
 
   /** The events completed by `chunk`, in order. */
   push(chunk: Uint8Array): InputEvent[] {
-    this.out = [];
+    const out: InputEvent[] = (this.out = []);
     for (let i = 0; i < chunk.length; i++) this.byte(chunk[i] & 0x7f);
-    return this.out;
+    // Not kept: a gateway holds thousands of parsers between keys.
+    this.out = NO_EVENTS;
+    return out;
   }
 
   /**
@@ -192,10 +197,11 @@ export class KeyParser {
    * that sends it (Esc, Ctrl + A…); a partial sequence or accent is dropped.
    */
   flush(): InputEvent[] {
-    this.out = [];
+    const out: InputEvent[] = (this.out = []);
     if (this.length === 1) this.prefixAlone();
     this.reset();
-    return this.out;
+    this.out = NO_EVENTS;
+    return out;
   }
 
   /** Forget everything pending, as after a new connection. */
