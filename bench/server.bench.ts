@@ -9,13 +9,20 @@
  * ratio gateway / baseline: memory per session (RSS and heap growth / N,
  * after a full GC), keypress-to-echo p50/p99/max at one key per Minitel every
  * 5 s and every 1 s, a burst (every Minitel presses a key within one
- * second), and CPU per 1,000 keys/s.
+ * second), and CPU per 1,000 keys/s. Then the room fan-out: BENCH_ROOM_USERS
+ * (default 1000; 0 skips it) users in one CHAT room paced at 1200 baud, one
+ * says BENCH_ROOM_LINES (default 5) lines, each timed from Envoi to every
+ * other screen (bench/load/room.ts), against a `ws` server broadcasting the
+ * same lines to as many sockets.
  *
  * Every process runs compiled JavaScript, as `npm start` does (tsc into
  * dist/bench/ first, a few seconds).
  *
  * BENCH_SESSIONS (default 1000,5000,10000), BENCH_TYPING_MS (default 15000
- * per rate), BENCH_PROFILE=DIR writes a CPU profile of the gateway to DIR.
+ * per rate), BENCH_PROFILE=DIR writes a CPU profile of the gateway to DIR,
+ * BENCH_HEAP=DIR a heap snapshot of it once every session is held,
+ * BENCH_ALLOC=DIR a sampled profile of what its typing phases allocate,
+ * BENCH_GATEWAY_FLAGS more Node flags for it (say `--trace-gc`).
  * Each process needs an open file per session: the sizes are cut to the
  * open-file limit, and the bench says so.
  */
@@ -54,6 +61,7 @@ function compile(): void {
     join(root, 'bench', 'load', 'server-main.ts'),
     join(root, 'bench', 'load', 'minitels.ts'),
     join(root, 'bench', 'load', 'baseline-main.ts'),
+    join(root, 'bench', 'load', 'room.ts'),
   ];
   const result = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`compiling the bench failed:\n${result.stdout}${result.stderr}`);
@@ -71,13 +79,15 @@ function openFileLimit(): number {
 
 function once<T>(child: ReturnType<typeof fork>, type: string): Promise<T> {
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) before '${type}'`));
     const onMessage = (message: { type: string }) => {
       if (message.type !== type) return;
       child.off('message', onMessage);
+      child.off('exit', onExit);
       resolve(message as T);
     };
     child.on('message', onMessage);
-    child.once('exit', (code) => reject(new Error(`child exited (${code}) before '${type}'`)));
+    child.once('exit', onExit);
   });
 }
 
@@ -104,6 +114,10 @@ interface Figures {
   connectSeconds: number;
   rssPerSession: number;
   heapPerSession: number;
+  /** V8's heap as reserved (used + free + young generation), per session. */
+  heapTotalPerSession: number;
+  /** ArrayBuffer contents (outside the V8 heap), per session. */
+  buffersPerSession: number;
   phases: PhaseFigures[];
 }
 
@@ -112,8 +126,9 @@ type Target = 'gateway' | 'baseline';
 async function measure(target: Target, sessions: number, phases: readonly Phase[]): Promise<Figures> {
   const main = target === 'gateway' ? join(out, 'bench', 'load', 'server-main.js') : join(out, 'bench', 'load', 'baseline-main.js');
   const profile = target === 'gateway' && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const flags = target === 'gateway' ? (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter((f) => f !== '') : [];
   const server = fork(main, [], {
-    execArgv: ['--expose-gc', ...profile],
+    execArgv: ['--expose-gc', ...profile, ...flags],
     env: { ...process.env, BENCH_SESSIONS: String(sessions) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -123,6 +138,11 @@ async function measure(target: Target, sessions: number, phases: readonly Phase[
     server.send({ type: 'memory' });
     return reply;
   };
+  const askCpu = async (): Promise<Memory['cpu']> => {
+    const reply = once<{ cpu: Memory['cpu'] }>(server, 'cpu');
+    server.send({ type: 'cpu' });
+    return (await reply).cpu;
+  };
   const before = await ask();
   const load = fork(join(out, 'bench', 'load', 'minitels.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
@@ -131,6 +151,11 @@ async function measure(target: Target, sessions: number, phases: readonly Phase[
     if (ready.failed > 0) console.log(`server: ${target}: ${ready.failed} Minitels failed to connect: ${JSON.stringify(ready.failures)}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const held = await ask();
+    if (target === 'gateway' && process.env.BENCH_HEAP) {
+      const written = once<{ file?: string }>(server, 'snapshot');
+      server.send({ type: 'snapshot' });
+      console.log(`server: heap snapshot of the gateway: ${(await written).file}`);
+    }
     const n = Math.max(1, held.sessions);
     const figures: Figures = {
       ready: ready.ready,
@@ -138,18 +163,27 @@ async function measure(target: Target, sessions: number, phases: readonly Phase[
       connectSeconds: ready.connectSeconds,
       rssPerSession: (held.rss - before.rss) / n,
       heapPerSession: (held.heapUsed - before.heapUsed) / n,
+      heapTotalPerSession: (held.heapTotal - before.heapTotal) / n,
+      buffersPerSession: (held.arrayBuffers - before.arrayBuffers) / n,
       phases: [],
     };
+    const sampling = target === 'gateway' && process.env.BENCH_ALLOC !== undefined;
+    if (sampling) server.send({ type: 'alloc-start' });
     for (const phase of phases) {
-      const cpuBefore = (await ask()).cpu;
+      const cpuBefore = await askCpu();
       const started = performance.now();
       const latency = once<{ keys: number; keysPerSecond: number; p50: number; p99: number; max: number }>(load, 'latency');
       load.send(phase.message);
       const result = await latency;
       const seconds = (performance.now() - started) / 1000;
-      const cpu = (await ask()).cpu;
+      const cpu = await askCpu();
       const cpuShare = (cpu.user + cpu.system - cpuBefore.user - cpuBefore.system) / 1e6 / seconds;
       figures.phases.push({ ...result, cpuPer1000: result.keysPerSecond > 0 ? (cpuShare * 100) / (result.keysPerSecond / 1000) : Number.NaN });
+    }
+    if (sampling) {
+      const written = once<{ file?: string }>(server, 'alloc');
+      server.send({ type: 'alloc-stop' });
+      console.log(`server: allocation profile of the gateway's typing phases: ${(await written).file}`);
     }
     load.send({ type: 'done' });
     return figures;
@@ -178,6 +212,8 @@ function report(sessions: number, phases: readonly Phase[], gateway: Figures, ba
   const rows: [string, string, string, string][] = [
     ['RSS per session', kb(gateway.rssPerSession), kb(baseline.rssPerSession), ratio(gateway.rssPerSession, baseline.rssPerSession)],
     ['heap per session', kb(gateway.heapPerSession), kb(baseline.heapPerSession), ratio(gateway.heapPerSession, baseline.heapPerSession)],
+    ['heap reserved per session', kb(gateway.heapTotalPerSession), kb(baseline.heapTotalPerSession), ratio(gateway.heapTotalPerSession, baseline.heapTotalPerSession)],
+    ['array buffers per session', kb(gateway.buffersPerSession), kb(baseline.buffersPerSession), ratio(gateway.buffersPerSession, baseline.buffersPerSession)],
   ];
   phases.forEach((phase, i) => {
     const g = gateway.phases[i];
@@ -191,6 +227,72 @@ function report(sessions: number, phases: readonly Phase[], gateway: Figures, ba
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log(`  ${'figure'.padEnd(width)}  ${'gateway'.padStart(10)}  ${'ws'.padStart(10)}  ratio`);
   for (const [name, g, b, r] of rows) console.log(`  ${name.padEnd(width)}  ${g.padStart(10)}  ${b.padStart(10)}  ${r}`);
+}
+
+interface RoomFigures {
+  users: number;
+  failed: number;
+  joinSeconds: number;
+  lines: { last: number; p50: number; p99: number; frameBytes: number; missing: number }[];
+}
+
+/** One room of `users` (CHAT at 1200 baud, or the baseline's broadcast): `lines` lines said, each timed to every screen. */
+async function measureRoom(target: Target, users: number, lines: number): Promise<RoomFigures> {
+  const main = target === 'gateway' ? join(out, 'bench', 'load', 'server-main.js') : join(out, 'bench', 'load', 'baseline-main.js');
+  const server = fork(main, [], {
+    execArgv: ['--expose-gc'],
+    env: { ...process.env, BENCH_SESSIONS: String(users), BENCH_ROOM: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const listening = await once<{ port: number }>(server, 'listening');
+  const load = fork(join(out, 'bench', 'load', 'room.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const url = target === 'gateway' ? `ws://127.0.0.1:${listening.port}/CHAT/ws` : `ws://127.0.0.1:${listening.port}/`;
+    const result = once<RoomFigures>(load, 'room');
+    load.send({ url, sessions: users, lines, target, rampPerSecond: 100 });
+    return await result;
+  } finally {
+    load.kill();
+    server.send({ type: 'stop' });
+    await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        server.kill();
+        resolve(undefined);
+      }, 10_000);
+      server.once('exit', () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
+  }
+}
+
+function reportRoom(gateway: RoomFigures, baseline: RoomFigures): void {
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const summary = (f: RoomFigures) => ({
+    last: median(f.lines.map((l) => l.last)),
+    worst: Math.max(...f.lines.map((l) => l.last)),
+    p50: median(f.lines.map((l) => l.p50)),
+    p99: median(f.lines.map((l) => l.p99)),
+    missing: f.lines.reduce((n, l) => n + l.missing, 0),
+    frameBytes: median(f.lines.map((l) => l.frameBytes)),
+  });
+  const g = summary(gateway);
+  const b = summary(baseline);
+  console.log(`\nserver: room fan-out — ${gateway.users} users in one CHAT room at 1200 baud vs ${baseline.users} ws sockets broadcasting (${gateway.lines.length} lines each)`);
+  console.log(`  joined: gateway ${gateway.users} (${gateway.failed} failed) in ${gateway.joinSeconds.toFixed(1)} s, ws ${baseline.users} (${baseline.failed} failed)`);
+  const lineMs = (g.frameBytes * 10 * 1000) / 1200;
+  console.log(`  the frame that brings the line: median ${g.frameBytes} bytes, ${lineMs.toFixed(0)} ms on a 1200-baud line (not in the times below: the socket delivers it at once)`);
+  const rows: [string, string, string, string][] = [
+    ['Envoi to the last screen (median of lines)', ms(g.last), ms(b.last), ratio(g.last, b.last)],
+    ['Envoi to the last screen (worst line)', ms(g.worst), ms(b.worst), ratio(g.worst, b.worst)],
+    ['Envoi to a screen, p50 over listeners', ms(g.p50), ms(b.p50), ratio(g.p50, b.p50)],
+    ['Envoi to a screen, p99 over listeners', ms(g.p99), ms(b.p99), ratio(g.p99, b.p99)],
+    ['listeners that never got a line', String(g.missing), String(b.missing), ''],
+  ];
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log(`  ${'figure'.padEnd(width)}  ${'gateway'.padStart(10)}  ${'ws'.padStart(10)}  ratio`);
+  for (const [name, gv, bv, r] of rows) console.log(`  ${name.padEnd(width)}  ${gv.padStart(10)}  ${bv.padStart(10)}  ${r}`);
 }
 
 export default async function run(): Promise<void> {
@@ -215,5 +317,10 @@ export default async function run(): Promise<void> {
     const gateway = await measure('gateway', sessions, phases);
     const baseline = await measure('baseline', sessions, phases);
     report(sessions, phases, gateway, baseline);
+  }
+  const roomUsers = Math.min(Number(process.env.BENCH_ROOM_USERS ?? 1000), Math.max(100, limit - 200));
+  if (roomUsers > 0) {
+    const lines = Number(process.env.BENCH_ROOM_LINES ?? 5);
+    reportRoom(await measureRoom('gateway', roomUsers, lines), await measureRoom('baseline', roomUsers, lines));
   }
 }
