@@ -13,6 +13,10 @@ import { openSqliteStore } from '../store/sqlite.js';
 import { defineService } from '../sdk/define.js';
 import type { Service } from '../sdk/service.js';
 import { galerieService } from '../services/galerie/index.js';
+import { journalService } from '../services/journal/index.js';
+import { annuService } from '../services/annu/index.js';
+import { generateDirectory } from '../services/annu/generate.js';
+import { sanitizeText } from '../videotex/text.js';
 import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
 import { hashToken } from './resume-token.js';
 import { startTestGateway, type TestGateway } from './test-support/gateway.js';
@@ -159,6 +163,66 @@ describe('handing sessions over when an instance stops', () => {
     await back.waitFor(() => /^2\//.test(back.row(0)));
     back.key('Envoi');
     await back.waitFor(/LA GALERIE/);
+  });
+
+  it('JOURNAL resumes on the article page being read, screen as it was, and Retour goes on from there', async () => {
+    const file = database();
+    const a = await instance(file, [journalService()]);
+    const b = await instance(file, [journalService()]);
+    const m = await dial(a, '/ws?url=JOURNAL');
+    await m.waitFor(/LE JOURNAL/);
+    m.type('1');
+    m.key('Envoi');
+    await m.waitFor(() => /LE JOURNAL +1\/\d+/.test(m.row(1)));
+    m.key('Suite');
+    await m.waitFor(() => /LE JOURNAL +2\/\d+/.test(m.row(1)));
+    await m.waitFor(() => m.resumeToken !== undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = restoreScreen(snapshotScreen(m.terminal.screen));
+    await a.stop();
+    gateways.splice(gateways.indexOf(a), 1);
+    await m.waitForClose();
+
+    const back = await dial(b, resumePath(m.resumeToken!));
+    await back.waitFor(() => back.terminal.screen.looksLike(before));
+    expect(back.row(0)).not.toContain('Reprise');
+    back.key('Retour');
+    await back.waitFor(() => /LE JOURNAL +1\/\d+/.test(back.row(1)));
+    back.key('Retour');
+    await back.waitFor(() => back.row(3) === ' 1 Petite histoire du Minitel');
+  });
+
+  it('ANNU resumes on the card it showed, and Retour is the results page the card was opened from', async () => {
+    const counts = new Map<string, number>();
+    // Plain letters: typed here byte for byte, without the accent sequences of a Minitel keyboard.
+    for (const e of generateDirectory()) if (/^[A-Za-z]+$/.test(e.nom)) counts.set(e.nom, (counts.get(e.nom) ?? 0) + 1);
+    const [name] = [...counts].sort((x, y) => y[1] - x[1])[0];
+    const upper = sanitizeText(name.toUpperCase());
+    const file = database();
+    const a = await instance(file, [annuService()]);
+    const b = await instance(file, [annuService()]);
+    const m = await dial(a, '/ws?url=ANNU');
+    await m.waitFor(/Recherche par nom/);
+    m.type(name);
+    m.key('Envoi');
+    await m.waitFor(new RegExp(`${upper} : \\d+ r.ponses`));
+    m.key('Suite');
+    await m.waitFor(() => m.row(3).startsWith(`11 ${upper} `));
+    m.type('12');
+    m.key('Envoi');
+    await m.waitFor(/Fiche/);
+    await m.waitFor(() => m.resumeToken !== undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = restoreScreen(snapshotScreen(m.terminal.screen));
+    await a.stop();
+    gateways.splice(gateways.indexOf(a), 1);
+    await m.waitForClose();
+
+    const back = await dial(b, resumePath(m.resumeToken!));
+    await back.waitFor(() => back.terminal.screen.looksLike(before));
+    expect(back.row(0)).not.toContain('Reprise');
+    back.key('Retour');
+    await back.waitFor(() => back.row(3).startsWith(`11 ${upper} `));
   });
 
   it("a checkpointed state of another version, or one the service's check refuses, starts the visit afresh with a notice", async () => {

@@ -100,7 +100,7 @@ function header(p: Painter, subtitle: string): Painter {
   return p;
 }
 
-function card(s: Session, entry: DirectoryEntry): void {
+function card(s: Session<AnnuState>, entry: DirectoryEntry): void {
   s.draw((p) => {
     header(p, 'Fiche');
     p.at(6, 3).text(fit(entry.nom.toUpperCase(), 18), { size: 'double', fg: 'white' });
@@ -110,6 +110,35 @@ function card(s: Session, entry: DirectoryEntry): void {
     p.at(16, 3).text('Tél.', { fg: 'cyan' }).style({ fg: 'yellow', size: 'tall' }).text(` ${entry.telephone}`);
     p.at(24, 2).text(' RETOUR ', { inverse: true }).style({ inverse: false }).text(' liste ').text(' SOMMAIRE ', { inverse: true }).style({ inverse: false }).text(' recherche');
   });
+}
+
+/** The form's fields. */
+const FIELD_LENGTH = 20;
+
+/** Where a visit is, kept for a session that moves to another instance (defineService's `resume`). */
+interface AnnuState {
+  /** The search made, or null while the form is shown. */
+  query: DirectoryQuery | null;
+  /** The results' page (0-based). */
+  listPage: number;
+  /** The result shown as a card (its index), or null. */
+  card: number | null;
+}
+
+const freshState = (): AnnuState => ({ query: null, listPage: 0, card: null });
+
+/** A checkpointed AnnuState as the service wrote it, or undefined (the visit then starts afresh). */
+function annuState(value: unknown): AnnuState | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { query, listPage, card } = value as Record<string, unknown>;
+  const isIndex = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n <= ANNU_LIMITS.results;
+  const isField = (v: unknown): v is string => typeof v === 'string' && v.length <= FIELD_LENGTH;
+  if (!isIndex(listPage) || !(card === null || isIndex(card))) return undefined;
+  if (query === null) return { query, listPage, card };
+  if (typeof query !== 'object') return undefined;
+  const { nom, prenom, localite } = query as Record<string, unknown>;
+  if (!isField(nom) || nom === '' || !(prenom === undefined || isField(prenom)) || !(localite === undefined || isField(localite))) return undefined;
+  return { query: { nom, prenom, localite }, listPage, card };
 }
 
 export function annuService(options: AnnuOptions = {}): Service {
@@ -123,23 +152,31 @@ export function annuService(options: AnnuOptions = {}): Service {
     return directory;
   };
 
-  return defineService({
+  return defineService<AnnuState>({
     code: 'ANNU',
     name: "L'annuaire",
     description: "Retrouvez un numéro de téléphone par le nom, le prénom et la localité, comme au 3611.",
     keywords: ['3611', 'annuaire', 'téléphone', 'numéro', 'adresse', 'pages blanches'],
+    state: freshState,
+    // A visit handed over to another instance comes back to its results (the search is run again) or the card it showed.
+    resume: { version: 1, check: annuState },
     async session(s) {
-      s.draw((p) => {
-        header(p, 'Recherche par nom');
-        p.at(22, 2).text('Localité : une ville, ou un numéro de', { fg: 'cyan' });
-        p.at(23, 2).text('département (35) ou code postal.', { fg: 'cyan' });
-        p.at(24, 2).text('Suite/Retour : champ suivant/précédent');
-      });
-      const query = await s.form({
-        nom: { row: 6, column: 14, length: 20, label: 'Nom :', required: true, allowed: 'letters' },
-        prenom: { row: 9, column: 14, length: 20, label: 'Prénom :', allowed: 'letters' },
-        localite: { row: 12, column: 14, length: 20, label: 'Localité :' },
-      });
+      if (!s.resumed) s.state = freshState();
+      if (s.state.query === null) {
+        s.draw((p) => {
+          header(p, 'Recherche par nom');
+          p.at(22, 2).text('Localité : une ville, ou un numéro de', { fg: 'cyan' });
+          p.at(23, 2).text('département (35) ou code postal.', { fg: 'cyan' });
+          p.at(24, 2).text('Suite/Retour : champ suivant/précédent');
+        });
+        const typed = await s.form({
+          nom: { row: 6, column: 14, length: FIELD_LENGTH, label: 'Nom :', required: true, allowed: 'letters' },
+          prenom: { row: 9, column: 14, length: FIELD_LENGTH, label: 'Prénom :', allowed: 'letters' },
+          localite: { row: 12, column: 14, length: FIELD_LENGTH, label: 'Localité :' },
+        });
+        s.state = { query: typed, listPage: 0, card: null };
+      }
+      const query = s.state.query!;
       s.notify('Recherche en cours…');
       const found = (await loaded()).search(query);
       s.notify('');
@@ -148,20 +185,25 @@ export function annuService(options: AnnuOptions = {}): Service {
         await s.waitKey('Envoi', 'Retour');
         return s.summary();
       }
-      let page = 0;
       for (;;) {
+        const shown = s.state.card;
+        if (shown !== null && shown < found.length) {
+          card(s, found[shown]);
+          await s.waitKey('Retour', 'Envoi');
+        }
+        s.state.card = null;
         const result = await s.list(found, {
           title: `${fit(query.nom.toUpperCase(), 16)} : ${found.length} réponse${found.length > 1 ? 's' : ''}`,
           rowsPerItem: 2,
           render: (e) => `${pad(`${e.nom.toUpperCase()} ${e.prenom}`, 22)}${e.telephone}\n${e.ville.toUpperCase()} - ${e.adresse}`,
           empty: 'Aucun abonné ne correspond.',
           keys: ['Retour'],
-          page,
+          page: s.state.listPage,
+          onPage: (page) => (s.state.listPage = page),
         });
         if (result.key !== 'Envoi') return s.summary();
-        page = result.page;
-        card(s, result.item);
-        await s.waitKey('Retour', 'Envoi');
+        s.state.listPage = result.page;
+        s.state.card = found.indexOf(result.item);
       }
     },
   });

@@ -89,9 +89,33 @@ export function articlePage(article: LoadedArticle, index: number): VideotexBuil
   return b;
 }
 
-async function read(s: Session, article: LoadedArticle): Promise<void> {
-  let index = 0;
+/** Where a visit is, kept for a session that moves to another instance (defineService's `resume`). */
+interface JournalState {
+  /** The file of the article being read, or null on the list. */
+  reading: string | null;
+  /** The article's page (0-based). */
+  page: number;
+  /** The list's page (0-based). */
+  listPage: number;
+}
+
+const freshState = (): JournalState => ({ reading: null, page: 0, listPage: 0 });
+
+/** A checkpointed JournalState as the service wrote it, or undefined (the visit then starts afresh). */
+function journalState(value: unknown): JournalState | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { reading, page, listPage } = value as Record<string, unknown>;
+  const isIndex = (n: unknown, below: number): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 && n < below;
+  // A page count is bounded by the file size limit: one character per page at the very least.
+  if (!isIndex(page, JOURNAL_LIMITS.fileBytes) || !isIndex(listPage, JOURNAL_LIMITS.articles)) return undefined;
+  if (reading !== null && (typeof reading !== 'string' || reading.length > 255 || !reading.toLowerCase().endsWith('.txt'))) return undefined;
+  return { reading, page, listPage };
+}
+
+async function read(s: Session<JournalState>, article: LoadedArticle): Promise<void> {
+  let index = Math.min(s.state.page, article.pages.length - 1);
   for (;;) {
+    s.state.page = index;
     await s.show(articlePage(article, index));
     const key = await s.waitKey('Suite', 'Retour');
     if (key === 'Suite') {
@@ -108,20 +132,31 @@ async function read(s: Session, article: LoadedArticle): Promise<void> {
 export function journalService(options: JournalOptions = {}): Service {
   const dir = options.articlesDir ?? DEFAULT_ARTICLES_DIR;
   const cache: ArticleCache = new Map();
-  return defineService({
+  return defineService<JournalState>({
     code: 'JOURNAL',
     name: 'Le journal',
     description: "Des articles à lire page par page, dont une petite histoire du Minitel.",
     keywords: ['presse', 'actualités', 'articles', 'histoire', 'minitel'],
+    state: freshState,
+    // A visit handed over to another instance comes back on the article page or the list page it was on.
+    resume: { version: 1, check: journalState },
     async session(s) {
       const articles = await loadArticles(dir, cache);
+      if (!s.resumed) s.state = freshState();
       for (;;) {
+        const reading = s.state.reading === null ? undefined : articles.find((a) => a.file === s.state.reading);
+        // An article removed meanwhile: the list instead.
+        if (reading !== undefined) await read(s, reading);
+        s.state.reading = null;
         const article = await s.list(articles, {
           title: 'LE JOURNAL',
           render: (a) => a.title,
           empty: 'Aucun article pour le moment.',
+          page: s.state.listPage,
+          onPage: (page) => (s.state.listPage = page),
         });
-        await read(s, article);
+        s.state.reading = article.file;
+        s.state.page = 0;
       }
     },
   });
