@@ -7,7 +7,14 @@
  * - the gateway stopped (SIGTERM's path: every session checkpointed in the
  *   database and closed with 1012) and every client back on a second gateway
  *   on the same SQLite file: the hand-over time, and the time until the last
- *   screen is back; the size of the checkpoints written.
+ *   screen is back; the size of the checkpoints written;
+ * - a rolling restart of two gateways on one SQLite file under 1,000 users
+ *   spread over the home page (a code half typed), GALERIE (a page shown),
+ *   JOURNAL (page 2 of an article) and ANNU (a card opened from the
+ *   results): A stops and its users come back on B, a new A starts, B stops
+ *   and everyone comes back on it. Each user's screen after each resume is
+ *   compared cell for cell with the one before (Screen.looksLike), and the
+ *   sessions lost are counted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +22,7 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../src/store/sqlite.js';
 import { startTestGateway, type TestGateway } from '../src/server/test-support/gateway.js';
 import { WsMinitel } from '../src/server/test-support/minitel.js';
+import { rollingRestart, type RestartStep } from '../src/server/test-support/rolling-restart.js';
 
 const SESSIONS = 1000;
 const SCREEN_MS = 120_000;
@@ -61,6 +69,16 @@ async function comeBack(g: TestGateway, clients: WsMinitel[]): Promise<{ ms: num
   return { ms: performance.now() - started, back };
 }
 
+async function rolling(folder: string): Promise<void> {
+  const result = await rollingRestart(join(folder, 'rolling.db'), SESSIONS, SCREEN_MS);
+  console.log(`rolling restart of two gateways under ${result.users} users (home page, GALERIE, JOURNAL, ANNU: a quarter each)`);
+  const [first, second] = result.steps;
+  const line = (step: string, r: RestartStep) =>
+    `${step}: ${r.users} users back in ${r.ms.toFixed(0)} ms; screen as it was ${r.same}, different ${r.differ}, sessions lost ${r.lost}`;
+  console.log(`  ${line('A stopped, its users on B', first)}`);
+  console.log(`  ${line('B stopped, everyone on the new A', second)}`);
+}
+
 export default async function run(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'teletel-bench-resume-'));
   const file = join(folder, 'teletel.db');
@@ -89,6 +107,7 @@ export default async function run(): Promise<void> {
         `a checkpoint ${checkpointBytes?.state.length ?? '?'} B of JSON), last screen back on the other gateway in ${other.ms.toFixed(0)} ms`,
     );
     for (const m of other.back) m.close();
+    await rolling(folder);
   } finally {
     await b.stop();
     await a.stop();

@@ -15,12 +15,12 @@ import type { Service } from '../sdk/service.js';
 import { galerieService } from '../services/galerie/index.js';
 import { journalService } from '../services/journal/index.js';
 import { annuService } from '../services/annu/index.js';
-import { generateDirectory } from '../services/annu/generate.js';
 import { sanitizeText } from '../videotex/text.js';
 import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
 import { hashToken } from './resume-token.js';
 import { startTestGateway, type TestGateway } from './test-support/gateway.js';
 import { WsMinitel } from './test-support/minitel.js';
+import { commonPlainSurname, rollingRestart } from './test-support/rolling-restart.js';
 
 const folders: string[] = [];
 const gateways: TestGateway[] = [];
@@ -193,10 +193,7 @@ describe('handing sessions over when an instance stops', () => {
   });
 
   it('ANNU resumes on the card it showed, and Retour is the results page the card was opened from', async () => {
-    const counts = new Map<string, number>();
-    // Plain letters: typed here byte for byte, without the accent sequences of a Minitel keyboard.
-    for (const e of generateDirectory()) if (/^[A-Za-z]+$/.test(e.nom)) counts.set(e.nom, (counts.get(e.nom) ?? 0) + 1);
-    const [name] = [...counts].sort((x, y) => y[1] - x[1])[0];
+    const name = commonPlainSurname();
     const upper = sanitizeText(name.toUpperCase());
     const file = database();
     const a = await instance(file, [annuService()]);
@@ -224,6 +221,14 @@ describe('handing sessions over when an instance stops', () => {
     back.key('Retour');
     await back.waitFor(() => back.row(3).startsWith(`11 ${upper} `));
   });
+
+  it('a rolling restart of two gateways under 40 users (home page, GALERIE, JOURNAL, ANNU) loses none, and every screen comes back as it was', async () => {
+    const { steps } = await rollingRestart(database(), 40, 20_000);
+    expect(steps.map((s) => [s.users, s.same, s.differ, s.lost])).toEqual([
+      [20, 20, 0, 0],
+      [40, 40, 0, 0],
+    ]);
+  }, 60_000);
 
   it("a checkpointed state of another version, or one the service's check refuses, starts the visit afresh with a notice", async () => {
     const counter = (version: number): Service =>

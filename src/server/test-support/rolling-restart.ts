@@ -1,0 +1,168 @@
+/**
+ * A rolling restart under load, for the hand-over test and the resume bench:
+ * users spread over the home page (a code half typed), GALERIE (a page
+ * shown), JOURNAL (page 2 of an article) and ANNU (a card opened from the
+ * results), half on each of two gateways sharing one database. A stops and
+ * its users come back on B with their tokens; a new A starts; B stops and
+ * everyone comes back on the new A. Each user's screen after each resume is
+ * compared cell for cell (Screen.looksLike) with the one before it.
+ */
+import { openSqliteStore } from '../../store/sqlite.js';
+import type { Service } from '../../sdk/service.js';
+import { annuService } from '../../services/annu/index.js';
+import { generateDirectory } from '../../services/annu/generate.js';
+import { galerieService } from '../../services/galerie/index.js';
+import { journalService } from '../../services/journal/index.js';
+import type { Screen } from '../../videotex/screen.js';
+import { restoreScreen, snapshotScreen } from '../../videotex/screen-snapshot.js';
+import { startTestGateway, type TestGateway } from './gateway.js';
+import { WsMinitel } from './minitel.js';
+
+/** The most frequent ANNU surname in plain letters (typed byte for byte, without a Minitel keyboard's accent sequences). */
+export function commonPlainSurname(): string {
+  const counts = new Map<string, number>();
+  for (const e of generateDirectory()) if (/^[A-Za-z]+$/.test(e.nom)) counts.set(e.nom, (counts.get(e.nom) ?? 0) + 1);
+  return [...counts].sort((x, y) => y[1] - x[1])[0][0];
+}
+
+export interface RestartStep {
+  users: number;
+  /** From the stop until the last user's screen was back. */
+  ms: number;
+  /** Users whose screen came back as it was; came back otherwise (a service restarted); got a new session instead. */
+  same: number;
+  differ: number;
+  lost: number;
+}
+
+export interface RollingRestart {
+  users: number;
+  steps: [RestartStep, RestartStep];
+}
+
+const resumePath = (token: string): string => `/ws?resume=${encodeURIComponent(token)}`;
+
+/** Runs `one` for 0…count−1, `batch` at a time. */
+async function inBatches<T>(count: number, one: (i: number) => Promise<T>, batch = 100): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < count; i += batch) out.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => one(i + j)))));
+  return out;
+}
+
+/** The four places a user can be in, by `i` modulo 4. */
+function placeUser(g: TestGateway, i: number, surname: string, timeoutMs: number): Promise<WsMinitel> {
+  const go = async (path: string, steps: (m: WsMinitel) => Promise<void>): Promise<WsMinitel> => {
+    const m = await WsMinitel.resumable(g.wsUrl(path));
+    await steps(m);
+    await m.waitFor(() => m.resumeToken !== undefined, timeoutMs);
+    return m;
+  };
+  switch (i % 4) {
+    case 0:
+      return go('/ws', async (m) => {
+        await m.waitFor(/Code :/, timeoutMs);
+        m.type(`C${i}`);
+        await m.waitFor(new RegExp(`Code : +C${i}\\.`), timeoutMs);
+      });
+    case 1:
+      return go('/ws?url=GALERIE', async (m) => {
+        await m.waitFor(/LA GALERIE/, timeoutMs);
+        m.type('2');
+        m.key('Envoi');
+        await m.waitFor(() => /^2\//.test(m.row(0)), timeoutMs);
+      });
+    case 2:
+      return go('/ws?url=JOURNAL', async (m) => {
+        await m.waitFor(/LE JOURNAL/, timeoutMs);
+        m.type('1');
+        m.key('Envoi');
+        await m.waitFor(() => /LE JOURNAL +1\/\d+/.test(m.row(1)), timeoutMs);
+        m.key('Suite');
+        await m.waitFor(() => /LE JOURNAL +2\/\d+/.test(m.row(1)), timeoutMs);
+      });
+    default:
+      return go('/ws?url=ANNU', async (m) => {
+        await m.waitFor(/Recherche par nom/, timeoutMs);
+        m.type(surname);
+        m.key('Envoi');
+        await m.waitFor(/r.ponses/, timeoutMs);
+        m.type('1');
+        m.key('Envoi');
+        await m.waitFor(/Fiche/, timeoutMs);
+      });
+  }
+}
+
+/** Resolves once no client has received a byte for `ms`. */
+async function quiet(clients: readonly WsMinitel[], ms = 300): Promise<void> {
+  let last = -1;
+  for (;;) {
+    const now = clients.reduce((n, m) => n + m.bytesReceived, 0);
+    if (now === last) return;
+    last = now;
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
+/** Stops `from`; each client comes back on `to` with its token and is compared with the screen it had. */
+async function restartOnto(from: TestGateway, to: TestGateway, clients: readonly WsMinitel[], timeoutMs: number): Promise<{ step: RestartStep; back: WsMinitel[] }> {
+  await quiet(clients);
+  const before: Screen[] = clients.map((m) => restoreScreen(snapshotScreen(m.terminal.screen)));
+  const closed = Promise.all(clients.map((m) => m.waitForClose(timeoutMs).catch(() => undefined)));
+  const started = performance.now();
+  await from.stop();
+  await closed;
+  const step: RestartStep = { users: clients.length, ms: 0, same: 0, differ: 0, lost: 0 };
+  const back = await inBatches(clients.length, async (i) => {
+    const token = clients[i].resumeToken!;
+    const m = await WsMinitel.resumable(to.wsUrl(resumePath(token)));
+    try {
+      await m.waitFor(() => m.terminal.screen.looksLike(before[i]) && !m.row(0).includes('Reprise'), timeoutMs);
+      await m.waitFor(() => m.resumeToken !== undefined, timeoutMs);
+      step.same++;
+    } catch {
+      // A refused token starts a new session with this notice: the old one is lost.
+      if (m.row(0).includes('introuvable')) step.lost++;
+      else step.differ++;
+    }
+    return m;
+  });
+  step.ms = performance.now() - started;
+  return { step, back };
+}
+
+/** Two gateways on the SQLite file `file`, `users` users, one rolling restart; every client closed at the end. */
+export async function rollingRestart(file: string, users: number, timeoutMs = 120_000): Promise<RollingRestart> {
+  const services = (): Service[] => [galerieService(), journalService(), annuService()];
+  const gatewayOn = () =>
+    startTestGateway({
+      store: openSqliteStore(file),
+      services: services(),
+      limits: { maxSessionsPerAddress: users * 2, shutdownGraceMs: 30_000 },
+      config: { logLevel: 'warn' },
+    });
+  const a = await gatewayOn();
+  const b = await gatewayOn();
+  let a2: TestGateway | undefined;
+  let clients: WsMinitel[] = [];
+  try {
+    const surname = commonPlainSurname();
+    // Half the users on each instance, as behind a load balancer.
+    clients = await inBatches(users, (i) => placeUser(i % 2 === 0 ? a : b, i, surname, timeoutMs));
+    const first = await restartOnto(
+      a,
+      b,
+      clients.filter((_, i) => i % 2 === 0),
+      timeoutMs,
+    );
+    a2 = await gatewayOn();
+    const second = await restartOnto(b, a2, [...first.back, ...clients.filter((_, i) => i % 2 === 1)], timeoutMs);
+    clients.push(...first.back, ...second.back);
+    return { users, steps: [first.step, second.step] };
+  } finally {
+    for (const m of clients) m.close();
+    await a.stop();
+    await b.stop();
+    await a2?.stop();
+  }
+}
