@@ -19,7 +19,8 @@
  * dist/bench/ first, a few seconds).
  *
  * BENCH_SESSIONS (default 1000,5000,10000), BENCH_TYPING_MS (default 15000
- * per rate), BENCH_PROFILE=DIR writes a CPU profile of the gateway to DIR,
+ * per rate), BENCH_REPEAT (default 1: runs per size, gateway and baseline
+ * alternating, each figure the median), BENCH_PROFILE=DIR writes a CPU profile of the gateway to DIR,
  * BENCH_HEAP=DIR a heap snapshot of it once every session is held,
  * BENCH_ALLOC=DIR a sampled profile of what its typing phases allocate,
  * BENCH_GATEWAY_FLAGS more Node flags for it (say `--trace-gc`).
@@ -104,6 +105,8 @@ interface PhaseFigures {
   p50: number;
   p99: number;
   max: number;
+  /** The load generator's own event-loop delay, p99 (ms): when high, its lateness is in the latencies. */
+  loopP99: number;
   /** Server CPU, in % of one core, per 1,000 keys/s. */
   cpuPer1000: number;
 }
@@ -172,7 +175,7 @@ async function measure(target: Target, sessions: number, phases: readonly Phase[
     for (const phase of phases) {
       const cpuBefore = await askCpu();
       const started = performance.now();
-      const latency = once<{ keys: number; keysPerSecond: number; p50: number; p99: number; max: number }>(load, 'latency');
+      const latency = once<{ keys: number; keysPerSecond: number; p50: number; p99: number; max: number; loopP99: number }>(load, 'latency');
       load.send(phase.message);
       const result = await latency;
       const seconds = (performance.now() - started) / 1000;
@@ -206,8 +209,39 @@ async function measure(target: Target, sessions: number, phases: readonly Phase[
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : 'n/a');
 
-function report(sessions: number, phases: readonly Phase[], gateway: Figures, baseline: Figures): void {
-  console.log(`\nserver: ${sessions} simulated Minitels — gateway vs bare ws (ratio = gateway / ws)`);
+const median = (values: number[]): number => {
+  const sorted = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)];
+};
+
+/** Each figure's median over runs (a middle run per figure, not one run's set). */
+function medianOf(runs: Figures[]): Figures {
+  const pick = <T>(get: (f: T) => number, from: T[]) => median(from.map(get));
+  return {
+    ready: pick((f) => f.ready, runs),
+    held: pick((f) => f.held, runs),
+    connectSeconds: pick((f) => f.connectSeconds, runs),
+    rssPerSession: pick((f) => f.rssPerSession, runs),
+    heapPerSession: pick((f) => f.heapPerSession, runs),
+    heapTotalPerSession: pick((f) => f.heapTotalPerSession, runs),
+    buffersPerSession: pick((f) => f.buffersPerSession, runs),
+    phases: runs[0].phases.map((_, i) => {
+      const phase = runs.map((f) => f.phases[i]);
+      return {
+        keys: pick((p) => p.keys, phase),
+        keysPerSecond: pick((p) => p.keysPerSecond, phase),
+        p50: pick((p) => p.p50, phase),
+        p99: pick((p) => p.p99, phase),
+        max: pick((p) => p.max, phase),
+        loopP99: pick((p) => p.loopP99, phase),
+        cpuPer1000: pick((p) => p.cpuPer1000, phase),
+      };
+    }),
+  };
+}
+
+function report(sessions: number, phases: readonly Phase[], gateway: Figures, baseline: Figures, runs: number): void {
+  console.log(`\nserver: ${sessions} simulated Minitels — gateway vs bare ws (ratio = gateway / ws)${runs > 1 ? `, median of ${runs} alternating runs` : ''}`);
   console.log(`  sessions held: gateway ${gateway.held} (${gateway.ready} reached the service in ${gateway.connectSeconds.toFixed(1)} s), ws ${baseline.held}`);
   const rows: [string, string, string, string][] = [
     ['RSS per session', kb(gateway.rssPerSession), kb(baseline.rssPerSession), ratio(gateway.rssPerSession, baseline.rssPerSession)],
@@ -222,6 +256,7 @@ function report(sessions: number, phases: readonly Phase[], gateway: Figures, ba
     rows.push([`${phase.name}: p50`, ms(g.p50), ms(b.p50), ratio(g.p50, b.p50)]);
     rows.push([`${phase.name}: p99`, ms(g.p99), ms(b.p99), ratio(g.p99, b.p99)]);
     rows.push([`${phase.name}: max`, ms(g.max), ms(b.max), ratio(g.max, b.max)]);
+    rows.push([`${phase.name}: load generator's loop delay p99`, ms(g.loopP99), ms(b.loopP99), '']);
     rows.push([`${phase.name}: CPU per 1,000 keys/s`, `${g.cpuPer1000.toFixed(1)} %`, `${b.cpuPer1000.toFixed(1)} %`, ratio(g.cpuPer1000, b.cpuPer1000)]);
   });
   const width = Math.max(...rows.map((r) => r[0].length));
@@ -299,6 +334,7 @@ export default async function run(): Promise<void> {
   const limit = openFileLimit();
   const wanted = (process.env.BENCH_SESSIONS ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0);
   const typingMs = Number(process.env.BENCH_TYPING_MS ?? 15_000);
+  const repeat = Math.max(1, Number(process.env.BENCH_REPEAT ?? 1));
   console.log(`server: open-file limit ${limit === Infinity ? 'unknown' : limit} per process (each of the server and the load generator holds one socket per session)`);
   const started = performance.now();
   compile();
@@ -314,9 +350,14 @@ export default async function run(): Promise<void> {
       console.log(`server: the open-file limit is ${limit}; running ${fitted} sessions instead of ${sessions} (raise it with ulimit -n)`);
       sessions = fitted;
     }
-    const gateway = await measure('gateway', sessions, phases);
-    const baseline = await measure('baseline', sessions, phases);
-    report(sessions, phases, gateway, baseline);
+    // Runs alternate gateway and baseline, so a noisy minute of a shared machine falls on both.
+    const gateways: Figures[] = [];
+    const baselines: Figures[] = [];
+    for (let run = 0; run < repeat; run++) {
+      gateways.push(await measure('gateway', sessions, phases));
+      baselines.push(await measure('baseline', sessions, phases));
+    }
+    report(sessions, phases, medianOf(gateways), medianOf(baselines), repeat);
   }
   const roomUsers = Math.min(Number(process.env.BENCH_ROOM_USERS ?? 1000), Math.max(100, limit - 200));
   if (roomUsers > 0) {
