@@ -18,6 +18,7 @@ import { GatewayMetrics } from './metrics.js';
 import type { DiffEncoder } from './pacer.js';
 import { ResumableSessions } from './resumable.js';
 import { SessionCheckpoints } from './checkpoints.js';
+import { RunningCheckpoints } from './running-checkpoints.js';
 import { hashToken } from './resume-token.js';
 import { readSessionState, SESSION_STATE_VERSION } from './session-state.js';
 import { Session, type Connection, type SessionHost, type SessionOptions } from './session.js';
@@ -69,6 +70,7 @@ export class Gateway implements SessionHost, SessionFactory {
   private readonly resumes = new ResumableSessions<Session>();
   /** Sessions handed over by an instance that stopped, in the store (shared by instances on one database). */
   private readonly checkpoints: SessionCheckpoints<SessionState>;
+  private readonly running: RunningCheckpoints<SessionState, Session>;
   private readonly http: HttpServer;
   private readonly websocket: WebSocketTransport;
   private tcp: TcpTransport | undefined;
@@ -90,6 +92,7 @@ export class Gateway implements SessionHost, SessionFactory {
       validate: readSessionState,
       ttlMs: Math.max(1, config.limits.resumeWindowMs),
     });
+    this.running = new RunningCheckpoints(this.checkpoints, (session) => this.resumes.tokenHash(session), this.log);
     this.services = new ServiceDirectory(options.services);
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the /health getters and by GUIDE
     const gateway = this;
@@ -255,6 +258,7 @@ export class Gateway implements SessionHost, SessionFactory {
     this.countAddress(connection.address, +1);
     this.metrics.resume('resumed');
     this.offerResume(session);
+    this.running.reattached(session);
     return session;
   }
 
@@ -311,7 +315,11 @@ export class Gateway implements SessionHost, SessionFactory {
     if (found.state.id !== found.sessionId) return this.refuseResume(connection, 'mismatch', options);
     // Its old instance may still hold it (two instances behind one balancer): the checkpoint wins.
     const stale = [...this.sessions].find((session) => session.id === found.sessionId);
-    stale?.hangUp('resumed elsewhere', 'Session reprise ailleurs');
+    if (stale !== undefined) {
+      // Its checkpoint is the one just taken: ending the stale copy must not delete what the new one saves.
+      stale.keepsCheckpoint = true;
+      stale.hangUp('resumed elsewhere', 'Session reprise ailleurs');
+    }
     const session = this.open(connection, { ...options, restored: { state: found.state, at: found.savedAt } });
     this.metrics.resume('resumed');
     this.log.info({ session: session.id, address: connection.address, handedOverMs: Date.now() - found.savedAt }, 'session resumed from a checkpoint');
@@ -334,6 +342,7 @@ export class Gateway implements SessionHost, SessionFactory {
 
   sessionEnded(session: Session): void {
     if (!this.sessions.delete(session)) return;
+    this.running.ended(session);
     this.resumes.forget(session);
     this.countAddress(session.address, -1);
     if (this.sessions.size === 0) this.emptied?.();
@@ -344,6 +353,7 @@ export class Gateway implements SessionHost, SessionFactory {
     const monotonic = performance.now();
     for (const session of this.sessions) session.housekeeping(now, monotonic);
     this.websocket.pingDue(monotonic, this.housekeepingMs, this.limits.pingIntervalMs);
+    this.running.tick(this.sessions, monotonic, this.housekeepingMs, this.limits.checkpointEveryMs);
   }
 
   private async closeListeners(): Promise<void> {

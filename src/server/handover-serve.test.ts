@@ -4,7 +4,7 @@
  * hands it over through the database, the client comes back with its token
  * to the restarted process and finds its screen as it left it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +34,37 @@ async function dial(server: ServeProcess, path: string): Promise<WsMinitel> {
   minitels.push(m);
   return m;
 }
+
+describe('teletel serve killed with SIGKILL', () => {
+  it('loses no session: the restarted process gives the client its session at its last checkpointed step', { timeout: 180_000 }, async () => {
+    const config = join(dataDir, 'checkpoints.json');
+    writeFileSync(config, JSON.stringify({ limits: { checkpointEveryMs: 200 } }));
+    const first = await startServeProcess(dataDir, ['--config', config]);
+    servers.push(first);
+    const m = await dial(first, '/ws');
+    await m.waitFor(/Tapez le code du service/, SCREEN_MS);
+    m.type('CHA');
+    await m.waitFor(/Code : +CHA\./, SCREEN_MS);
+    await m.waitFor(() => m.resumeToken !== undefined, SCREEN_MS);
+    const before = restoreScreen(snapshotScreen(m.terminal.screen));
+    // Housekeeping looks at every session within a second at this interval; give it two.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    first.child.kill('SIGKILL');
+    expect(await first.ended).toEqual({ code: null, signal: 'SIGKILL' });
+    servers.splice(0);
+    await m.waitForClose(SCREEN_MS);
+
+    const second = await startServeProcess(dataDir, ['--config', config]);
+    servers.push(second);
+    const back = await dial(second, `/ws?resume=${encodeURIComponent(m.resumeToken!)}`);
+    await back.waitFor(() => back.terminal.screen.looksLike(before), SCREEN_MS);
+    expect(back.row(0)).not.toContain('introuvable');
+    back.type('T');
+    back.key('Envoi');
+    await back.waitFor(/Bienvenue sur la messagerie/, SCREEN_MS);
+  });
+});
 
 describe('teletel serve restarted with SIGTERM', () => {
   it('hands the session over: the client comes back to the new process and finds its screen, then goes on', { timeout: 180_000 }, async () => {

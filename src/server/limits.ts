@@ -64,6 +64,12 @@ export interface ServerLimits {
    * client to come back with its token (0 = sessions end with their link).
    */
   resumeWindowMs: number;
+  /**
+   * A running session whose client holds a resume token is checkpointed in the
+   * store when it changed, at most this often, so a crash of the instance
+   * (no hand-over) loses at most this much of it (0 = only when the instance stops).
+   */
+  checkpointEveryMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
@@ -115,6 +121,9 @@ export const DEFAULT_LIMITS: Readonly<ServerLimits> = Object.freeze({
   // closed for a minute: two minutes covers them; a detached session still counts
   // against maxSessions, so the window also bounds what abandoned ones hold.
   resumeWindowMs: 120_000,
+  // A checkpoint is a store write of about 2-8 KB: every few seconds per active user
+  // is cheap next to its keys, and a crash then costs a user a few seconds of typing.
+  checkpointEveryMs: 3_000,
 });
 
 /** Bounds on the bounds: what a config file may set each limit to. */
@@ -139,6 +148,7 @@ const RANGES: Readonly<Record<keyof ServerLimits, readonly [number, number]>> = 
   telnetSubnegotiationBytes: [3, 65_536],
   telnetReplies: [1, 65_536],
   resumeWindowMs: [0, 24 * 3_600_000],
+  checkpointEveryMs: [0, 3_600_000],
 };
 
 export const LIMIT_NAMES = Object.keys(DEFAULT_LIMITS) as (keyof ServerLimits)[];

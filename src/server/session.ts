@@ -119,6 +119,10 @@ export class Session implements PacerSink, SessionLine {
   bytesIn = 0;
   /** Wall-clock time of the last key (not of status replies). */
   lastKeyAt = Date.now();
+  /** Bumped by every key and every link reattached: a running checkpoint is due when it moved (running-checkpoints.ts). */
+  changes = 0;
+  /** Ended so that its client comes back to its checkpoint (handed over, or detached until the window closed). */
+  keepsCheckpoint = false;
   /** The service code shown in metrics ('-' on the home page). */
   metricService: string = HOME_SERVICE;
 
@@ -321,6 +325,7 @@ export class Session implements PacerSink, SessionLine {
     this.phase = Phase.RUNNING;
     this.parser.reset();
     this.lastKeyAt = Date.now();
+    this.changes++;
     this.idleWarned = false;
     this.host.log.info({ session: this.id, address: connection.address, detachedMs: detachedFor }, 'session resumed');
     this.sendCommand(CLEAR_SCREEN);
@@ -432,6 +437,7 @@ export class Session implements PacerSink, SessionLine {
   private dispatch(event: InputEvent): void {
     if (event.type !== 'status' && event.type !== 'reply') {
       this.lastKeyAt = Date.now();
+      this.changes++;
       this.idleWarned = false;
     }
     if (this.phase === Phase.PROBING) {
@@ -497,6 +503,7 @@ export class Session implements PacerSink, SessionLine {
   handOver(): void {
     if (this.phase >= Phase.ENDING) return;
     this.phase = Phase.ENDING;
+    this.keepsCheckpoint = true;
     this.finish('handed over');
     if (this.link.restart !== undefined) this.link.restart();
     else this.link.close();
@@ -513,6 +520,8 @@ export class Session implements PacerSink, SessionLine {
       if (this.phase !== Phase.DETACHED) return;
       this.host.metrics.resume('expired');
       this.phase = Phase.ENDING;
+      // Its last checkpoint expires with the window (the store's TTL is the window).
+      this.keepsCheckpoint = true;
       this.finish(`${reason}, not resumed within ${Math.round(windowMs / 1000)} s`);
     }, windowMs);
     this.detachTimer.unref();
