@@ -14,7 +14,9 @@
  *   results): A stops and its users come back on B, a new A starts, B stops
  *   and everyone comes back on it. Each user's screen after each resume is
  *   compared cell for cell with the one before (Screen.looksLike), and the
- *   sessions lost are counted.
+ *   sessions lost are counted;
+ * - what checkpointing running sessions costs (checkpointEveryMs): 1,000
+ *   users typing a key a second each, with and without them.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,6 +81,67 @@ async function rolling(folder: string): Promise<void> {
   console.log(`  ${line('B stopped, everyone on the new A', second)}`);
 }
 
+/**
+ * What checkpointing running sessions costs: 1,000 resumable users typing a
+ * key a second each for 10 s, once with running checkpoints and once without
+ * (checkpointEveryMs 0); the process's CPU is compared (the clients share the
+ * process, the same in both runs), and the store's writes are counted and
+ * their own time taken (SQLite writes synchronously inside saveMany).
+ */
+async function typingLoad(folder: string, name: string, everyMs: number): Promise<{ cpuMs: number; seconds: number; saves: number; writes: number; saveMs: number; bytes: number }> {
+  const store = openSqliteStore(join(folder, `${name}.db`));
+  const checkpoints = store.checkpoints;
+  const saveMany = checkpoints.saveMany.bind(checkpoints);
+  const counted = { saves: 0, writes: 0, saveMs: 0, bytes: 0 };
+  checkpoints.saveMany = (entries) => {
+    const started = performance.now();
+    const done = saveMany(entries);
+    counted.writes++;
+    counted.saves += entries.length;
+    for (const { checkpoint } of entries) counted.bytes += checkpoint.state.length;
+    counted.saveMs += performance.now() - started;
+    return done;
+  };
+  const g = await startTestGateway({ store, limits: { maxSessionsPerAddress: SESSIONS * 2, checkpointEveryMs: everyMs }, config: { logLevel: 'warn' } });
+  const clients: WsMinitel[] = [];
+  try {
+    clients.push(...(await all(SESSIONS, (i) => typing(g, i))));
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const seconds = 10;
+    Object.assign(counted, { saves: 0, writes: 0, saveMs: 0, bytes: 0 });
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    let next = 0;
+    // One key per user per second, spread over the second.
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        for (let k = 0; k < SESSIONS / 50; k++) clients[next++ % SESSIONS].type('X');
+        if (performance.now() - started >= seconds * 1000) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 20);
+    });
+    const used = process.cpuUsage(cpu);
+    return { cpuMs: (used.user + used.system) / 1000, seconds: (performance.now() - started) / 1000, ...counted };
+  } finally {
+    for (const m of clients) m.close();
+    await g.stop();
+  }
+}
+
+async function runningCost(folder: string): Promise<void> {
+  const without = await typingLoad(folder, 'running-off', 0);
+  const withThem = await typingLoad(folder, 'running-on', 3000);
+  const share = (r: { cpuMs: number; seconds: number }) => r.cpuMs / 10 / r.seconds;
+  console.log(
+    `running checkpoints every 3 s, ${SESSIONS} users typing a key a second each, SQLite: ` +
+      `${(withThem.saves / withThem.seconds).toFixed(0)} checkpoints/s of ${(withThem.bytes / Math.max(1, withThem.saves)).toFixed(0)} B ` +
+      `in ${(withThem.writes / withThem.seconds).toFixed(1)} writes/s, ${(withThem.saveMs / withThem.seconds).toFixed(1)} ms of store time per second; the process (gateway and clients) at ` +
+      `${share(withThem).toFixed(1)} % of a core against ${share(without).toFixed(1)} % without them`,
+  );
+}
+
 export default async function run(): Promise<void> {
   const folder = mkdtempSync(join(tmpdir(), 'teletel-bench-resume-'));
   const file = join(folder, 'teletel.db');
@@ -108,6 +171,7 @@ export default async function run(): Promise<void> {
     );
     for (const m of other.back) m.close();
     await rolling(folder);
+    await runningCost(folder);
   } finally {
     await b.stop();
     await a.stop();

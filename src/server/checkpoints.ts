@@ -54,10 +54,17 @@ export class SessionCheckpoints<T> {
 
   /** Saves the state under the hash of a token the client already holds (a hand-over: the client keeps its token). */
   async saveUnder(sessionId: string, state: T, tokenHash: string): Promise<void> {
+    await this.saveManyUnder([{ sessionId, state, tokenHash }]);
+  }
+
+  /** Saves several sessions' states in one write (the running checkpoints of one tick). */
+  async saveManyUnder(entries: readonly { sessionId: string; state: T; tokenHash: string }[]): Promise<void> {
     const at = this.now();
-    await this.store.save(
-      { sessionId, version: this.options.version, state: JSON.stringify(state), savedAt: new Date(at), expiresAt: new Date(at + this.ttlMs) },
-      tokenHash,
+    await this.store.saveMany(
+      entries.map(({ sessionId, state, tokenHash }) => ({
+        checkpoint: { sessionId, version: this.options.version, state: JSON.stringify(state), savedAt: new Date(at), expiresAt: new Date(at + this.ttlMs) },
+        tokenHash,
+      })),
     );
   }
 

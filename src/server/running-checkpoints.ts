@@ -50,14 +50,17 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
     if (everyMs <= 0 || sessions.size === 0) return;
     this.cursor ??= sessions.values();
     const share = Math.ceil((sessions.size * tickMs) / everyMs) + 1;
+    const due: Due<S, T>[] = [];
     for (let i = 0; i < share; i++) {
       const next = this.cursor.next();
       if (next.done === true) {
         this.cursor = undefined;
-        return;
+        break;
       }
-      this.consider(next.value, now, everyMs);
+      const entry = this.consider(next.value, now, everyMs);
+      if (entry !== undefined) due.push(entry);
     }
+    if (due.length > 0) this.write(due);
   }
 
   /** A link came back to the session on this instance: its token changed, the stored one must stop working now. */
@@ -76,32 +79,59 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
     this.checkpoints.forget(session.id).catch((error: unknown) => this.log.warn({ session: session.id, err: error }, 'checkpoint of an ended session not deleted'));
   }
 
-  private consider(session: T, now: number, everyMs: number): void {
-    if (session.ended) return;
+  /** The session's checkpoint if one is due now, marked as being saved. */
+  private consider(session: T, now: number, everyMs: number): Due<S, T> | undefined {
+    if (session.ended) return undefined;
     const hash = this.tokenHash(session);
-    if (hash === undefined) return;
+    if (hash === undefined) return undefined;
     const last = this.saved.get(session);
-    if (last !== undefined && (last.saving || last.changes === session.changes || now - last.at < everyMs)) return;
+    if (last !== undefined && (last.saving || last.changes === session.changes || now - last.at < everyMs)) return undefined;
     let state: S;
     try {
       state = session.state();
     } catch (error) {
       this.log.warn({ session: session.id, err: error }, 'session state not readable: not checkpointed');
-      return;
+      return undefined;
     }
-    const entry: Saved = { changes: session.changes, at: now, saving: true };
-    this.saved.set(session, entry);
-    this.checkpoints.saveUnder(session.id, state, hash).then(
+    const saved: Saved = { changes: session.changes, at: now, saving: true };
+    this.saved.set(session, saved);
+    return { session, state, hash, saved };
+  }
+
+  /**
+   * One write for the tick's checkpoints (one sync to disk on SQLite instead of
+   * one per session); if it fails, each is tried alone, so one bad state (over
+   * the size limit, say) does not keep the others out of the store.
+   */
+  private write(due: Due<S, T>[]): void {
+    const done = (entry: Due<S, T>) => {
+      entry.saved.saving = false;
+      // Ended while the store wrote: the row must not outlive it.
+      const { session } = entry;
+      if (session.ended && !session.keepsCheckpoint && !this.saved.has(session)) void this.checkpoints.forget(session.id).catch(() => undefined);
+    };
+    const failed = (entry: Due<S, T>, error: unknown) => {
+      entry.saved.saving = false;
+      entry.saved.changes = -1;
+      this.log.warn({ session: entry.session.id, err: error }, 'session checkpoint not written');
+    };
+    this.checkpoints.saveManyUnder(due.map(({ session, state, hash }) => ({ sessionId: session.id, state, tokenHash: hash }))).then(
+      () => due.forEach(done),
       () => {
-        entry.saving = false;
-        // Ended while the store wrote: the row must not outlive it.
-        if (session.ended && !session.keepsCheckpoint && !this.saved.has(session)) void this.checkpoints.forget(session.id).catch(() => undefined);
-      },
-      (error: unknown) => {
-        entry.saving = false;
-        entry.changes = -1;
-        this.log.warn({ session: session.id, err: error }, 'session checkpoint not written');
+        for (const entry of due) {
+          this.checkpoints.saveUnder(entry.session.id, entry.state, entry.hash).then(
+            () => done(entry),
+            (error: unknown) => failed(entry, error),
+          );
+        }
       },
     );
   }
+}
+
+interface Due<S, T> {
+  session: T;
+  state: S;
+  hash: string;
+  saved: Saved;
 }

@@ -379,27 +379,38 @@ function toCheckpoint(row: CheckpointRow): SessionCheckpoint {
 }
 
 const CHECKPOINT_COLUMNS = 'session_id, version, state, saved_ms, expires_ms';
+/** Rows per INSERT of saveMany: 6 parameters each, far under PostgreSQL's 65,535 per statement. */
+const CHECKPOINTS_PER_STATEMENT = 500;
 
 export class PostgresCheckpoints implements CheckpointStore {
   constructor(private readonly store: Queries) {}
 
   async save(checkpoint: SessionCheckpoint, tokenHash: string): Promise<void> {
-    checkCheckpoint(checkpoint, tokenHash);
-    await this.store.run((db) =>
-      db.query(
-        `INSERT INTO checkpoints (session_id, token_hash, version, state, saved_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (session_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, version = EXCLUDED.version,
-           state = EXCLUDED.state, saved_ms = EXCLUDED.saved_ms, expires_ms = EXCLUDED.expires_ms`,
-        [
-          toText(checkpoint.sessionId),
-          tokenHash,
-          checkpoint.version,
-          toText(checkpoint.state),
-          checkpoint.savedAt.getTime(),
-          checkpoint.expiresAt.getTime(),
-        ],
-      ),
-    );
+    await this.saveMany([{ checkpoint, tokenHash }]);
+  }
+
+  async saveMany(entries: readonly { checkpoint: SessionCheckpoint; tokenHash: string }[]): Promise<void> {
+    for (const { checkpoint, tokenHash } of entries) checkCheckpoint(checkpoint, tokenHash);
+    // A session twice in one statement would make ON CONFLICT fail: the last one wins, as saved one by one.
+    const last = new Map(entries.map((entry) => [entry.checkpoint.sessionId, entry]));
+    const rows = [...last.values()];
+    for (let from = 0; from < rows.length; from += CHECKPOINTS_PER_STATEMENT) {
+      const chunk = rows.slice(from, from + CHECKPOINTS_PER_STATEMENT);
+      const values: unknown[] = [];
+      const tuples = chunk.map(({ checkpoint, tokenHash }, i) => {
+        values.push(toText(checkpoint.sessionId), tokenHash, checkpoint.version, toText(checkpoint.state), checkpoint.savedAt.getTime(), checkpoint.expiresAt.getTime());
+        const n = i * 6;
+        return `($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6})`;
+      });
+      await this.store.run((db) =>
+        db.query(
+          `INSERT INTO checkpoints (session_id, token_hash, version, state, saved_ms, expires_ms) VALUES ${tuples.join(', ')}
+           ON CONFLICT (session_id) DO UPDATE SET token_hash = EXCLUDED.token_hash, version = EXCLUDED.version,
+             state = EXCLUDED.state, saved_ms = EXCLUDED.saved_ms, expires_ms = EXCLUDED.expires_ms`,
+          values,
+        ),
+      );
+    }
   }
 
   async claim(tokenHash: string, now?: Date): Promise<SessionCheckpoint | null> {

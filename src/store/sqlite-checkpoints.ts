@@ -35,15 +35,23 @@ export class SqliteCheckpoints implements CheckpointStore {
   constructor(private readonly store: SqliteConnection) {}
 
   async save(checkpoint: SessionCheckpoint, tokenHash: string): Promise<void> {
-    checkCheckpoint(checkpoint, tokenHash);
-    this.store
-      .database()
-      .prepare(
-        `INSERT INTO checkpoints (session_id, token_hash, version, state, saved_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (session_id) DO UPDATE SET token_hash = excluded.token_hash, version = excluded.version,
-           state = excluded.state, saved_ms = excluded.saved_ms, expires_ms = excluded.expires_ms`,
-      )
-      .run(checkpoint.sessionId, tokenHash, checkpoint.version, checkpoint.state, checkpoint.savedAt.getTime(), checkpoint.expiresAt.getTime());
+    await this.saveMany([{ checkpoint, tokenHash }]);
+  }
+
+  async saveMany(entries: readonly { checkpoint: SessionCheckpoint; tokenHash: string }[]): Promise<void> {
+    for (const { checkpoint, tokenHash } of entries) checkCheckpoint(checkpoint, tokenHash);
+    const db = this.store.database();
+    const upsert = db.prepare(
+      `INSERT INTO checkpoints (session_id, token_hash, version, state, saved_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET token_hash = excluded.token_hash, version = excluded.version,
+         state = excluded.state, saved_ms = excluded.saved_ms, expires_ms = excluded.expires_ms`,
+    );
+    // One transaction: one sync to disk for the lot (synchronous FULL syncs every commit).
+    db.transaction(() => {
+      for (const { checkpoint, tokenHash } of entries) {
+        upsert.run(checkpoint.sessionId, tokenHash, checkpoint.version, checkpoint.state, checkpoint.savedAt.getTime(), checkpoint.expiresAt.getTime());
+      }
+    })();
   }
 
   async claim(tokenHash: string, now?: Date): Promise<SessionCheckpoint | null> {

@@ -149,6 +149,13 @@ export interface CheckpointStore {
    */
   save(checkpoint: SessionCheckpoint, tokenHash: string): Promise<void>;
   /**
+   * Saves several checkpoints in one write: one transaction and one sync to
+   * disk on SQLite, one statement per 500 on PostgreSQL. Every checkpoint is
+   * checked first: one invalid checkpoint fails the call before anything is
+   * written. A session given twice keeps the last.
+   */
+  saveMany(entries: readonly { checkpoint: SessionCheckpoint; tokenHash: string }[]): Promise<void>;
+  /**
    * Takes the checkpoint of this token hash, deleting it in the same
    * statement, so a token resumes a session once, even when two instances
    * claim it at the same moment. Null when unknown, already taken, or

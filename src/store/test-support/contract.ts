@@ -6,6 +6,7 @@
  * test file; what goes through a backend's own means (a child process, the
  * raw hash column) goes through a `Location`.
  */
+import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -338,6 +339,8 @@ export function describeStoreContract(make: () => Backend): void {
 
   describe('checkpoints', () => {
     const hash = (digit: string): string => digit.repeat(64);
+    /** A token hash for any label (many tokens). */
+    const hashOf = (label: string): string => createHash('sha256').update(label).digest('hex');
     const checkpoint = (sessionId: string, state: string, expiresAt = new Date(Date.now() + 60_000)): SessionCheckpoint => ({
       sessionId,
       version: 1,
@@ -397,6 +400,24 @@ export function describeStoreContract(make: () => Backend): void {
       await rejectsWith(store.checkpoints.save({ ...checkpoint('s-1', '{}'), version: -1 }, hash('a')), 'TELETEL_E_VALUE');
       await rejectsWith(store.checkpoints.claim('A'.repeat(64)), 'TELETEL_E_VALUE');
       expect(await store.checkpoints.get('s-1')).toBeNull();
+    });
+
+    it('saves many checkpoints in one call, each claimable by its own token, a session given twice keeping the last', async () => {
+      const entries = Array.from({ length: 1200 }, (_, i) => ({ checkpoint: checkpoint(`m-${i}`, `{"n":${i}}`), tokenHash: hashOf(`m${i}`) }));
+      entries.push({ checkpoint: checkpoint('m-7', '{"n":"again"}'), tokenHash: hashOf('again') });
+      await store.checkpoints.saveMany(entries);
+      expect((await store.checkpoints.claim(hashOf('m1199')))?.state).toBe('{"n":1199}');
+      expect((await store.checkpoints.claim(hashOf('m0')))?.state).toBe('{"n":0}');
+      expect(await store.checkpoints.claim(hashOf('m7'))).toBeNull();
+      expect((await store.checkpoints.claim(hashOf('again')))?.state).toBe('{"n":"again"}');
+      await store.checkpoints.saveMany([]);
+    });
+
+    it('saves none of many checkpoints when one of them is invalid', async () => {
+      const good = { checkpoint: checkpoint('g-1', '{}'), tokenHash: hashOf('g') };
+      const bad = { checkpoint: checkpoint('g-2', 'x'.repeat(STORE_LIMITS.checkpointBytesMax + 1)), tokenHash: hashOf('h') };
+      await rejectsWith(store.checkpoints.saveMany([good, bad]), 'TELETEL_E_STORE_LIMIT');
+      expect(await store.checkpoints.get('g-1')).toBeNull();
     });
 
     it('survives a reopen (another instance resumes from the same database)', async () => {
