@@ -28,6 +28,16 @@ export interface CheckpointedSession<S> {
   state(): S;
 }
 
+export const RUNNING_CHECKPOINT_LIMITS = {
+  /**
+   * Checkpoints per store write. On SQLite a write of 300 takes about 12 ms
+   * of the event loop (BENCHMARKS.md): 10,000 active sessions at once would
+   * hold it ~120 ms in one go, so a tick's checkpoints go in writes of this
+   * many, one per turn of the loop.
+   */
+  perWrite: 200,
+} as const;
+
 interface Saved {
   changes: number;
   at: number;
@@ -115,10 +125,11 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
       entry.saved.changes = -1;
       this.log.warn({ session: entry.session.id, err: error }, 'session checkpoint not written');
     };
-    this.checkpoints.saveManyUnder(due.map(({ session, state, hash }) => ({ sessionId: session.id, state, tokenHash: hash }))).then(
-      () => due.forEach(done),
+    const chunk = due.slice(0, RUNNING_CHECKPOINT_LIMITS.perWrite);
+    this.checkpoints.saveManyUnder(chunk.map(({ session, state, hash }) => ({ sessionId: session.id, state, tokenHash: hash }))).then(
+      () => chunk.forEach(done),
       () => {
-        for (const entry of due) {
+        for (const entry of chunk) {
           this.checkpoints.saveUnder(entry.session.id, entry.state, entry.hash).then(
             () => done(entry),
             (error: unknown) => failed(entry, error),
@@ -126,6 +137,8 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
         }
       },
     );
+    // The rest in later turns of the event loop: a synchronous store (SQLite) holds the loop while it writes.
+    if (due.length > chunk.length) setImmediate(() => this.write(due.slice(chunk.length)));
   }
 }
 

@@ -1,0 +1,153 @@
+/**
+ * The running-checkpoint writer on its own: which sessions it saves on a
+ * tick, how it spreads them, what it does when the store refuses, and what
+ * an ending session leaves behind. A recording checkpoint store stands in
+ * for SessionCheckpoints (the integration tests use the real one).
+ */
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { SessionCheckpoints } from './checkpoints.js';
+import { RUNNING_CHECKPOINT_LIMITS, RunningCheckpoints, type CheckpointedSession } from './running-checkpoints.js';
+
+class FakeSession implements CheckpointedSession<{ id: string; changes: number }> {
+  ended = false;
+  changes = 0;
+  keepsCheckpoint = false;
+  constructor(readonly id: string) {}
+  state() {
+    return { id: this.id, changes: this.changes };
+  }
+}
+
+interface Written {
+  sessionId: string;
+  state: unknown;
+  tokenHash: string;
+}
+
+/** Records every write; `refuse` makes batches (and singles of the ids it names) fail. */
+function recordingStore(refuse: { batches?: boolean; ids?: string[] } = {}) {
+  const batches: Written[][] = [];
+  const singles: Written[] = [];
+  const attempts: string[] = [];
+  const deleted: string[] = [];
+  const store = {
+    saveManyUnder: async (entries: readonly Written[]) => {
+      if (refuse.batches) throw new Error('store down for batches');
+      batches.push([...entries]);
+    },
+    saveUnder: async (sessionId: string, state: unknown, tokenHash: string) => {
+      attempts.push(sessionId);
+      if (refuse.ids?.includes(sessionId)) throw new Error(`refused ${sessionId}`);
+      singles.push({ sessionId, state, tokenHash });
+    },
+    forget: async (sessionId: string) => void deleted.push(sessionId),
+  };
+  return { batches, singles, attempts, deleted, checkpoints: store as unknown as SessionCheckpoints<{ id: string; changes: number }> };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+function writer(store: ReturnType<typeof recordingStore>, withToken: (s: FakeSession) => boolean = () => true) {
+  return new RunningCheckpoints<{ id: string; changes: number }, FakeSession>(store.checkpoints, (s) => (withToken(s) ? `hash-${s.id}` : undefined), pino({ level: 'silent' }));
+}
+
+describe('the running-checkpoint writer', () => {
+  it('saves each session that holds a token once, then again only after it changed and the interval passed', async () => {
+    const store = recordingStore();
+    const sessions = new Set([new FakeSession('a'), new FakeSession('b'), new FakeSession('c')]);
+    const w = writer(store, (s) => s.id !== 'c');
+    // Interval = tick: every session is looked at on every tick.
+    w.tick(sessions, 1000, 1000, 1000);
+    await settle();
+    expect(store.batches.flat().map((e) => e.sessionId)).toEqual(['a', 'b']);
+    expect(store.batches.flat()[0].tokenHash).toBe('hash-a');
+    const [a] = sessions;
+    a.changes++;
+    w.tick(sessions, 1500, 1000, 1000); // changed, but the interval has not passed
+    w.tick(sessions, 1600, 1000, 1000);
+    await settle();
+    expect(store.batches.flat()).toHaveLength(2);
+    w.tick(sessions, 2100, 1000, 1000);
+    w.tick(sessions, 2200, 1000, 1000);
+    await settle();
+    expect(store.batches.flat().slice(2).map((e) => [e.sessionId, e.state])).toEqual([['a', { id: 'a', changes: 1 }]]);
+  });
+
+  it('looks at a share of the sessions per tick, so a wave of sessions is saved over the interval', async () => {
+    const store = recordingStore();
+    const sessions = new Set(Array.from({ length: 100 }, (_, i) => new FakeSession(`s${i}`)));
+    const w = writer(store);
+    // Ticks of 100 ms, interval 1 s: about a tenth per tick.
+    w.tick(sessions, 10_000, 100, 1000);
+    await settle();
+    expect(store.batches.flat().length).toBeGreaterThanOrEqual(10);
+    expect(store.batches.flat().length).toBeLessThanOrEqual(12);
+    for (let t = 1; t < 10; t++) w.tick(sessions, 10_000 + t * 100, 100, 1000);
+    await settle();
+    expect(new Set(store.batches.flat().map((e) => e.sessionId)).size).toBe(100);
+  });
+
+  it('writes at most perWrite checkpoints at a time, the rest in later turns of the event loop', async () => {
+    const store = recordingStore();
+    const n = RUNNING_CHECKPOINT_LIMITS.perWrite * 2 + 50;
+    const sessions = new Set(Array.from({ length: n }, (_, i) => new FakeSession(`s${i}`)));
+    writer(store).tick(sessions, 1000, 1000, 1000);
+    expect(store.batches).toHaveLength(1);
+    await settle();
+    expect(store.batches.map((b) => b.length)).toEqual([RUNNING_CHECKPOINT_LIMITS.perWrite, RUNNING_CHECKPOINT_LIMITS.perWrite, 50]);
+  });
+
+  it('tries each checkpoint alone when a batch fails, so one refused state does not keep the others out', async () => {
+    const store = recordingStore({ batches: true, ids: ['b'] });
+    const sessions = new Set([new FakeSession('a'), new FakeSession('b'), new FakeSession('c')]);
+    const w = writer(store);
+    w.tick(sessions, 1000, 1000, 1000);
+    await settle();
+    expect(store.singles.map((e) => e.sessionId)).toEqual(['a', 'c']);
+    // The refused one is tried again on a later tick, though it did not change.
+    w.tick(sessions, 2000, 1000, 1000);
+    w.tick(sessions, 2100, 1000, 1000);
+    await settle();
+    expect(store.attempts.filter((id) => id === 'b')).toHaveLength(2);
+    expect(store.singles.map((e) => e.sessionId)).toEqual(['a', 'c']);
+  });
+
+  it('deletes the checkpoint of a session that ended for good, keeps one handed over, and forgets an ended one at once', async () => {
+    const store = recordingStore();
+    const gone = new FakeSession('gone');
+    const handed = new FakeSession('handed');
+    const sessions = new Set([gone, handed]);
+    const w = writer(store);
+    w.tick(sessions, 1000, 1000, 1000);
+    await settle();
+    gone.ended = true;
+    w.ended(gone);
+    handed.ended = true;
+    handed.keepsCheckpoint = true;
+    w.ended(handed);
+    await settle();
+    expect(store.deleted).toEqual(['gone']);
+    // A session that never had a checkpoint has nothing to delete.
+    const fresh = new FakeSession('fresh');
+    fresh.ended = true;
+    w.ended(fresh);
+    expect(store.deleted).toEqual(['gone']);
+  });
+
+  it('deletes the stored checkpoint at once when a link is reattached, and saves the session again at the next tick', async () => {
+    const store = recordingStore();
+    const s = new FakeSession('s');
+    const sessions = new Set([s]);
+    const w = writer(store);
+    w.tick(sessions, 1000, 1000, 60_000);
+    await settle();
+    w.reattached(s);
+    expect(store.deleted).toEqual(['s']);
+    s.changes++;
+    w.tick(sessions, 1100, 1000, 60_000);
+    w.tick(sessions, 1200, 1000, 60_000);
+    await settle();
+    expect(store.batches.flat().map((e) => e.sessionId)).toEqual(['s', 's']);
+  });
+});
