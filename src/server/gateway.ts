@@ -204,6 +204,8 @@ export class Gateway implements SessionHost, SessionFactory {
       if (this.sessions.size === 0) resolve();
       else this.emptied = resolve;
     });
+    // Running checkpoints being written must land before the hand-over's, which are newer.
+    await this.running.stop();
     await this.handOver();
     for (const session of [...this.sessions]) session.hangUp('shutdown', SHUTDOWN_MESSAGE);
     let timer: NodeJS.Timeout | undefined;
@@ -353,7 +355,7 @@ export class Gateway implements SessionHost, SessionFactory {
     const monotonic = performance.now();
     for (const session of this.sessions) session.housekeeping(now, monotonic);
     this.websocket.pingDue(monotonic, this.housekeepingMs, this.limits.pingIntervalMs);
-    this.running.tick(this.sessions, monotonic, this.housekeepingMs, this.limits.checkpointEveryMs);
+    this.running.tick(this.sessions, monotonic, this.housekeepingMs, this.limits.checkpointEveryMs, this.limits.resumeWindowMs / 2);
   }
 
   private async closeListeners(): Promise<void> {

@@ -6,11 +6,13 @@
  */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { StoreError } from '../store/errors.js';
 import type { SessionCheckpoints } from './checkpoints.js';
 import { RUNNING_CHECKPOINT_LIMITS, RunningCheckpoints, type CheckpointedSession } from './running-checkpoints.js';
 
 class FakeSession implements CheckpointedSession<{ id: string; changes: number }> {
   ended = false;
+  detached = false;
   changes = 0;
   keepsCheckpoint = false;
   constructor(readonly id: string) {}
@@ -25,15 +27,16 @@ interface Written {
   tokenHash: string;
 }
 
-/** Records every write; `refuse` makes batches (and singles of the ids it names) fail. */
-function recordingStore(refuse: { batches?: boolean; ids?: string[] } = {}) {
+/** Records every write; `refuse` makes batches fail (for their content, or as a store that is down) and singles of the ids it names. */
+function recordingStore(refuse: { batches?: 'content' | 'down'; ids?: string[] } = {}) {
   const batches: Written[][] = [];
   const singles: Written[] = [];
   const attempts: string[] = [];
   const deleted: string[] = [];
   const store = {
     saveManyUnder: async (entries: readonly Written[]) => {
-      if (refuse.batches) throw new Error('store down for batches');
+      if (refuse.batches === 'content') throw new StoreError('TELETEL_E_STORE_LIMIT', 'a state over the limit');
+      if (refuse.batches === 'down') throw new StoreError('TELETEL_E_STORE_UNAVAILABLE', 'no database');
       batches.push([...entries]);
     },
     saveUnder: async (sessionId: string, state: unknown, tokenHash: string) => {
@@ -46,6 +49,8 @@ function recordingStore(refuse: { batches?: boolean; ids?: string[] } = {}) {
   return { batches, singles, attempts, deleted, checkpoints: store as unknown as SessionCheckpoints<{ id: string; changes: number }> };
 }
 
+/** A refresh interval long enough never to matter, where a test is not about it. */
+const DAY = 86_400_000;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
 function writer(store: ReturnType<typeof recordingStore>, withToken: (s: FakeSession) => boolean = () => true) {
@@ -58,18 +63,18 @@ describe('the running-checkpoint writer', () => {
     const sessions = new Set([new FakeSession('a'), new FakeSession('b'), new FakeSession('c')]);
     const w = writer(store, (s) => s.id !== 'c');
     // Interval = tick: every session is looked at on every tick.
-    w.tick(sessions, 1000, 1000, 1000);
+    w.tick(sessions, 1000, 1000, 1000, DAY);
     await settle();
     expect(store.batches.flat().map((e) => e.sessionId)).toEqual(['a', 'b']);
     expect(store.batches.flat()[0].tokenHash).toBe('hash-a');
     const [a] = sessions;
     a.changes++;
-    w.tick(sessions, 1500, 1000, 1000); // changed, but the interval has not passed
-    w.tick(sessions, 1600, 1000, 1000);
+    w.tick(sessions, 1500, 1000, 1000, DAY); // changed, but the interval has not passed
+    w.tick(sessions, 1600, 1000, 1000, DAY);
     await settle();
     expect(store.batches.flat()).toHaveLength(2);
-    w.tick(sessions, 2100, 1000, 1000);
-    w.tick(sessions, 2200, 1000, 1000);
+    w.tick(sessions, 2100, 1000, 1000, DAY);
+    w.tick(sessions, 2200, 1000, 1000, DAY);
     await settle();
     expect(store.batches.flat().slice(2).map((e) => [e.sessionId, e.state])).toEqual([['a', { id: 'a', changes: 1 }]]);
   });
@@ -79,11 +84,11 @@ describe('the running-checkpoint writer', () => {
     const sessions = new Set(Array.from({ length: 100 }, (_, i) => new FakeSession(`s${i}`)));
     const w = writer(store);
     // Ticks of 100 ms, interval 1 s: about a tenth per tick.
-    w.tick(sessions, 10_000, 100, 1000);
+    w.tick(sessions, 10_000, 100, 1000, DAY);
     await settle();
     expect(store.batches.flat().length).toBeGreaterThanOrEqual(10);
     expect(store.batches.flat().length).toBeLessThanOrEqual(12);
-    for (let t = 1; t < 10; t++) w.tick(sessions, 10_000 + t * 100, 100, 1000);
+    for (let t = 1; t < 10; t++) w.tick(sessions, 10_000 + t * 100, 100, 1000, DAY);
     await settle();
     expect(new Set(store.batches.flat().map((e) => e.sessionId)).size).toBe(100);
   });
@@ -92,22 +97,22 @@ describe('the running-checkpoint writer', () => {
     const store = recordingStore();
     const n = RUNNING_CHECKPOINT_LIMITS.perWrite * 2 + 50;
     const sessions = new Set(Array.from({ length: n }, (_, i) => new FakeSession(`s${i}`)));
-    writer(store).tick(sessions, 1000, 1000, 1000);
+    writer(store).tick(sessions, 1000, 1000, 1000, DAY);
     expect(store.batches).toHaveLength(1);
     await settle();
     expect(store.batches.map((b) => b.length)).toEqual([RUNNING_CHECKPOINT_LIMITS.perWrite, RUNNING_CHECKPOINT_LIMITS.perWrite, 50]);
   });
 
   it('tries each checkpoint alone when a batch fails, so one refused state does not keep the others out', async () => {
-    const store = recordingStore({ batches: true, ids: ['b'] });
+    const store = recordingStore({ batches: 'content', ids: ['b'] });
     const sessions = new Set([new FakeSession('a'), new FakeSession('b'), new FakeSession('c')]);
     const w = writer(store);
-    w.tick(sessions, 1000, 1000, 1000);
+    w.tick(sessions, 1000, 1000, 1000, DAY);
     await settle();
     expect(store.singles.map((e) => e.sessionId)).toEqual(['a', 'c']);
     // The refused one is tried again on a later tick, though it did not change.
-    w.tick(sessions, 2000, 1000, 1000);
-    w.tick(sessions, 2100, 1000, 1000);
+    w.tick(sessions, 2000, 1000, 1000, DAY);
+    w.tick(sessions, 2100, 1000, 1000, DAY);
     await settle();
     expect(store.attempts.filter((id) => id === 'b')).toHaveLength(2);
     expect(store.singles.map((e) => e.sessionId)).toEqual(['a', 'c']);
@@ -119,7 +124,7 @@ describe('the running-checkpoint writer', () => {
     const handed = new FakeSession('handed');
     const sessions = new Set([gone, handed]);
     const w = writer(store);
-    w.tick(sessions, 1000, 1000, 1000);
+    w.tick(sessions, 1000, 1000, 1000, DAY);
     await settle();
     gone.ended = true;
     w.ended(gone);
@@ -140,14 +145,83 @@ describe('the running-checkpoint writer', () => {
     const s = new FakeSession('s');
     const sessions = new Set([s]);
     const w = writer(store);
-    w.tick(sessions, 1000, 1000, 60_000);
+    w.tick(sessions, 1000, 1000, 60_000, DAY);
     await settle();
     w.reattached(s);
     expect(store.deleted).toEqual(['s']);
     s.changes++;
-    w.tick(sessions, 1100, 1000, 60_000);
-    w.tick(sessions, 1200, 1000, 60_000);
+    w.tick(sessions, 1100, 1000, 60_000, DAY);
+    w.tick(sessions, 1200, 1000, 60_000, DAY);
     await settle();
     expect(store.batches.flat().map((e) => e.sessionId)).toEqual(['s', 's']);
+  });
+
+  it('writes nothing one by one when the store is down, and tries the batch again later', async () => {
+    const store = recordingStore({ batches: 'down' });
+    const sessions = new Set([new FakeSession('a'), new FakeSession('b')]);
+    const w = writer(store);
+    w.tick(sessions, 1000, 1000, 1000, DAY);
+    await settle();
+    expect(store.attempts).toEqual([]);
+    w.tick(sessions, 1100, 1000, 1000, DAY);
+    await settle();
+    expect(store.batches).toEqual([]);
+  });
+
+  it('saves an unchanged session again once its checkpoint is half way to expiring, so a reader keeps it', async () => {
+    const store = recordingStore();
+    const sessions = new Set([new FakeSession('reader')]);
+    const w = writer(store);
+    w.tick(sessions, 0, 1000, 1000, 60_000);
+    w.tick(sessions, 30_000, 1000, 1000, 60_000);
+    w.tick(sessions, 30_100, 1000, 1000, 60_000);
+    await settle();
+    expect(store.batches.flat()).toHaveLength(1);
+    w.tick(sessions, 60_000, 1000, 1000, 60_000);
+    w.tick(sessions, 60_100, 1000, 1000, 60_000);
+    await settle();
+    expect(store.batches.flat()).toHaveLength(2);
+  });
+
+  it('does not write a detached session (its client may have taken its checkpoint elsewhere)', async () => {
+    const store = recordingStore();
+    const s = new FakeSession('away');
+    s.detached = true;
+    writer(store).tick(new Set([s]), 1000, 1000, 1000, DAY);
+    await settle();
+    expect(store.batches).toEqual([]);
+  });
+
+  it('drops from a pending write a session that ended or whose token changed, and writes nothing once stopped', async () => {
+    const store = recordingStore();
+    const n = RUNNING_CHECKPOINT_LIMITS.perWrite + 2;
+    const list = Array.from({ length: n }, (_, i) => new FakeSession(`s${i}`));
+    const hashes = new Map(list.map((s) => [s, `hash-${s.id}`]));
+    const w = new RunningCheckpoints<{ id: string; changes: number }, FakeSession>(store.checkpoints, (s) => hashes.get(s), pino({ level: 'silent' }));
+    w.tick(new Set(list), 1000, 1000, 1000, DAY);
+    // The first write went; the last two wait for the next turn of the loop.
+    list[n - 2].ended = true;
+    hashes.set(list[n - 1], 'hash-new');
+    await settle();
+    expect(store.batches.map((b) => b.length)).toEqual([RUNNING_CHECKPOINT_LIMITS.perWrite]);
+    // Stopped: a tick writes nothing, and stop() waited for what was being written.
+    await w.stop();
+    w.tick(new Set(list), 5000, 1000, 1000, DAY);
+    await settle();
+    expect(store.batches).toHaveLength(1);
+  });
+
+  it('deletes a row written under a token that changed while the store wrote, and writes the session again', async () => {
+    const store = recordingStore();
+    const s = new FakeSession('s');
+    let hash = 'hash-old';
+    const w = new RunningCheckpoints<{ id: string; changes: number }, FakeSession>(store.checkpoints, () => hash, pino({ level: 'silent' }));
+    w.tick(new Set([s]), 1000, 1000, 60_000, DAY);
+    hash = 'hash-new'; // the write is on its way
+    await settle();
+    expect(store.deleted).toEqual(['s']);
+    w.tick(new Set([s]), 1100, 1000, 60_000, DAY);
+    await settle();
+    expect(store.batches.flat().map((e) => e.tokenHash)).toEqual(['hash-old', 'hash-new']);
   });
 });

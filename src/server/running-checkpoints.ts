@@ -4,19 +4,22 @@
  * `checkpointEveryMs` of each. A stopping instance still hands every session
  * over at once (gateway.ts); this is what is in the store when it cannot.
  *
- * Each housekeeping tick looks at the next share of the sessions (a Set
- * iterator, like the pings), so every session is looked at about once per
- * interval and a wave of new sessions does not become a wave of writes. A
- * session is saved when its client holds a resume token and it changed
- * (a key, a reattached link) since its last save, or was never saved; under
- * the hash of the token its client holds, as a hand-over would.
+ * Each housekeeping tick looks at the next share of the sessions (rounds.ts,
+ * like the pings), so every session is looked at about once per interval and
+ * a wave of new sessions does not become a wave of writes. A session is saved
+ * when its client holds a resume token and it changed (a key, a reattached
+ * link) since its last save, or was never saved, or its checkpoint is half
+ * way to expiring; under the hash of the token its client holds, as a
+ * hand-over would. A detached session is not written.
  *
  * A session that ends for good (the user left, the visit hung up) takes its
  * checkpoint with it: its token must not bring back an ended session. One
  * handed over, or left to expire detached, keeps it (the store expires it).
  */
 import type { Logger } from 'pino';
+import { isStoreError } from '../store/errors.js';
 import type { SessionCheckpoints } from './checkpoints.js';
+import { Rounds } from './rounds.js';
 
 export interface CheckpointedSession<S> {
   readonly id: string;
@@ -25,6 +28,8 @@ export interface CheckpointedSession<S> {
   readonly changes: number;
   /** True when the session ended so that its client comes back to its checkpoint (hand-over, detached expiry). */
   readonly keepsCheckpoint: boolean;
+  /** Its link dropped and it waits for its client. */
+  readonly detached: boolean;
   state(): S;
 }
 
@@ -46,7 +51,9 @@ interface Saved {
 
 export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
   private readonly saved = new Map<T, Saved>();
-  private cursor: Iterator<T> | undefined;
+  private readonly rounds = new Rounds<T>(0);
+  private readonly inflight = new Set<Promise<unknown>>();
+  private stopped = false;
 
   constructor(
     private readonly checkpoints: SessionCheckpoints<S>,
@@ -55,22 +62,27 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
     private readonly log: Logger,
   ) {}
 
-  /** Called every `tickMs` (ms, monotonic `now`); `everyMs` 0 turns this off. */
-  tick(sessions: ReadonlySet<T>, now: number, tickMs: number, everyMs: number): void {
-    if (everyMs <= 0 || sessions.size === 0) return;
-    this.cursor ??= sessions.values();
+  /**
+   * Called every `tickMs` (ms, monotonic `now`); `everyMs` 0 turns this off.
+   * A session unchanged is saved again after `refreshMs` all the same, so its
+   * checkpoint does not expire while its user reads (the store's TTL is the
+   * resume window: the gateway passes half of it).
+   */
+  tick(sessions: ReadonlySet<T>, now: number, tickMs: number, everyMs: number, refreshMs: number): void {
+    if (everyMs <= 0 || this.stopped) return;
     const share = Math.ceil((sessions.size * tickMs) / everyMs) + 1;
     const due: Due<S, T>[] = [];
-    for (let i = 0; i < share; i++) {
-      const next = this.cursor.next();
-      if (next.done === true) {
-        this.cursor = undefined;
-        break;
-      }
-      const entry = this.consider(next.value, now, everyMs);
+    for (const session of this.rounds.take(sessions, share, now)) {
+      const entry = this.consider(session, now, everyMs, refreshMs);
       if (entry !== undefined) due.push(entry);
     }
     if (due.length > 0) this.write(due);
+  }
+
+  /** The instance stops: nothing more is written, and what is being written is waited for (the hand-over writes next, and must land last). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.allSettled([...this.inflight]);
   }
 
   /** A link came back to the session on this instance: its token changed, the stored one must stop working now. */
@@ -78,7 +90,8 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
     const saved = this.saved.get(session);
     if (saved === undefined) return;
     saved.at = -Infinity;
-    this.checkpoints.forget(session.id).catch((error: unknown) => this.log.warn({ session: session.id, err: error }, 'superseded session checkpoint not deleted'));
+    saved.changes = -1;
+    this.forget(session, 'superseded session checkpoint not deleted');
   }
 
   /** The session is over on this instance. */
@@ -86,16 +99,25 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
     const saved = this.saved.get(session);
     this.saved.delete(session);
     if (saved === undefined || session.keepsCheckpoint) return;
-    this.checkpoints.forget(session.id).catch((error: unknown) => this.log.warn({ session: session.id, err: error }, 'checkpoint of an ended session not deleted'));
+    this.forget(session, 'checkpoint of an ended session not deleted');
+  }
+
+  private forget(session: T, warning: string): void {
+    this.checkpoints.forget(session.id).catch((error: unknown) => this.log.warn({ session: session.id, err: error }, warning));
   }
 
   /** The session's checkpoint if one is due now, marked as being saved. */
-  private consider(session: T, now: number, everyMs: number): Due<S, T> | undefined {
-    if (session.ended) return undefined;
+  private consider(session: T, now: number, everyMs: number, refreshMs: number): Due<S, T> | undefined {
+    // A detached session is not written: its client may already have taken its checkpoint on another instance.
+    if (session.ended || session.detached) return undefined;
     const hash = this.tokenHash(session);
     if (hash === undefined) return undefined;
     const last = this.saved.get(session);
-    if (last !== undefined && (last.saving || last.changes === session.changes || now - last.at < everyMs)) return undefined;
+    if (last !== undefined) {
+      if (last.saving) return undefined;
+      const changed = last.changes !== session.changes && now - last.at >= everyMs;
+      if (!changed && now - last.at < refreshMs) return undefined;
+    }
     let state: S;
     try {
       state = session.state();
@@ -109,36 +131,67 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
   }
 
   /**
-   * One write for the tick's checkpoints (one sync to disk on SQLite instead of
-   * one per session); if it fails, each is tried alone, so one bad state (over
-   * the size limit, say) does not keep the others out of the store.
+   * The tick's checkpoints in writes of at most `perWrite` (one sync to disk
+   * each on SQLite instead of one per session), one per turn of the event
+   * loop. A batch the store refuses for its content (a state over the size
+   * limit, say) is tried one by one, so one bad state does not keep the
+   * others out; a store that is down is reported once per batch.
    */
   private write(due: Due<S, T>[]): void {
-    const done = (entry: Due<S, T>) => {
-      entry.saved.saving = false;
-      // Ended while the store wrote: the row must not outlive it.
-      const { session } = entry;
-      if (session.ended && !session.keepsCheckpoint && !this.saved.has(session)) void this.checkpoints.forget(session.id).catch(() => undefined);
-    };
-    const failed = (entry: Due<S, T>, error: unknown) => {
-      entry.saved.saving = false;
-      entry.saved.changes = -1;
-      this.log.warn({ session: entry.session.id, err: error }, 'session checkpoint not written');
-    };
     const chunk = due.slice(0, RUNNING_CHECKPOINT_LIMITS.perWrite);
-    this.checkpoints.saveManyUnder(chunk.map(({ session, state, hash }) => ({ sessionId: session.id, state, tokenHash: hash }))).then(
-      () => chunk.forEach(done),
-      () => {
-        for (const entry of chunk) {
-          this.checkpoints.saveUnder(entry.session.id, entry.state, entry.hash).then(
-            () => done(entry),
-            (error: unknown) => failed(entry, error),
-          );
-        }
-      },
-    );
-    // The rest in later turns of the event loop: a synchronous store (SQLite) holds the loop while it writes.
-    if (due.length > chunk.length) setImmediate(() => this.write(due.slice(chunk.length)));
+    const rest = due.slice(chunk.length);
+    // Checked again now: a session may have ended, or its token changed, since it was taken.
+    const live = chunk.filter((entry) => {
+      const ok = !this.stopped && !entry.session.ended && this.tokenHash(entry.session) === entry.hash;
+      if (!ok) this.retryLater(entry);
+      return ok;
+    });
+    if (live.length > 0) {
+      const writing = this.checkpoints.saveManyUnder(live.map(({ session, state, hash }) => ({ sessionId: session.id, state, tokenHash: hash }))).then(
+        () => live.forEach((entry) => this.written(entry)),
+        (error: unknown) => {
+          if (!isStoreError(error, 'TELETEL_E_STORE_LIMIT') && !isStoreError(error, 'TELETEL_E_VALUE')) {
+            live.forEach((entry) => this.retryLater(entry));
+            this.log.warn({ sessions: live.length, err: error }, 'session checkpoints not written');
+            return;
+          }
+          for (const entry of live) {
+            this.checkpoints.saveUnder(entry.session.id, entry.state, entry.hash).then(
+              () => this.written(entry),
+              (single: unknown) => {
+                this.retryLater(entry);
+                this.log.warn({ session: entry.session.id, err: single }, 'session checkpoint not written');
+              },
+            );
+          }
+        },
+      );
+      this.inflight.add(writing);
+      void writing.finally(() => this.inflight.delete(writing));
+    }
+    if (rest.length > 0) setImmediate(() => this.write(rest));
+  }
+
+  private written(entry: Due<S, T>): void {
+    entry.saved.saving = false;
+    const { session } = entry;
+    // Ended while the store wrote: the row must not outlive it.
+    if (session.ended && !session.keepsCheckpoint && !this.saved.has(session)) {
+      this.forget(session, 'checkpoint of an ended session not deleted');
+      return;
+    }
+    // Its token changed while the store wrote (a link reattached): the row holds the old one.
+    if (!session.ended && this.tokenHash(session) !== entry.hash) {
+      this.retryLater(entry);
+      this.forget(session, 'superseded session checkpoint not deleted');
+    }
+  }
+
+  /** Not written (or written stale): written again at its next turn. */
+  private retryLater(entry: Due<S, T>): void {
+    entry.saved.saving = false;
+    entry.saved.changes = -1;
+    entry.saved.at = -Infinity;
   }
 }
 

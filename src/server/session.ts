@@ -204,6 +204,11 @@ export class Session implements PacerSink, SessionLine {
     return this.pacer.bytesSent;
   }
 
+  /** Its link dropped; it waits for its client (resumeWindowMs). */
+  get detached(): boolean {
+    return this.phase === Phase.DETACHED;
+  }
+
   get ended(): boolean {
     return this.phase >= Phase.ENDING;
   }

@@ -27,6 +27,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Connection, Session } from '../session.js';
 import type { SessionFactory } from './factory.js';
 import { CONNECTION_LIMITS, PACING_SPEED, RESUME_LIMITS } from '../limits.js';
+import { Rounds } from '../rounds.js';
 
 /** What a WebSocket URL asks for. */
 export interface WebSocketRoute {
@@ -111,6 +112,8 @@ export class WebSocketConnection implements Connection {
   binary = false;
   /** A pong (or any message) came since the last ping. */
   alive = true;
+  /** When it was last pinged (monotonic ms). */
+  private pingedAt = -Infinity;
   session: Session | undefined;
   /** The client chose RESUME_PROTOCOL. */
   readonly resumable: boolean;
@@ -168,7 +171,14 @@ export class WebSocketConnection implements Connection {
   }
 
   /** Called by the gateway every ping interval. */
-  ping(): void {
+  /**
+   * Drops the link if the last ping got no answer, else pings. A ping sent
+   * less than `minGapMs` ago is given more time (a connection can come early
+   * in a round when many before it left), neither dropped nor pinged again.
+   */
+  ping(now: number, minGapMs: number): void {
+    if (now - this.pingedAt < minGapMs) return;
+    this.pingedAt = now;
     if (!this.alive) {
       this.session?.connectionLost('no pong', this);
       this.socket.terminate();
@@ -190,9 +200,7 @@ export class WebSocketConnection implements Connection {
 export class WebSocketTransport {
   private readonly wss: WebSocketServer;
   readonly connections = new Set<WebSocketConnection>();
-  /** Where the current ping round is (a Set iterator sees deletions and additions). */
-  private pingRound: Iterator<WebSocketConnection> | undefined;
-  private pingRoundStartedAt = 0;
+  private pingRounds: Rounds<WebSocketConnection> | undefined;
 
   constructor(
     server: HttpServer,
@@ -280,24 +288,12 @@ export class WebSocketTransport {
    * is pinged once (and one that did not answer the last ping is dropped),
    * without a burst: 10,000 pings written in one go hold the event loop for a
    * good part of a second, and every key waits behind them. Called every
-   * `tickMs`; a round starts at most once per interval, so no connection is
-   * pinged again before it had the interval to answer.
+   * `tickMs`, in rounds (rounds.ts) that start at most once per interval.
    */
   pingDue(now: number, tickMs: number, intervalMs: number): void {
-    if (this.pingRound === undefined) {
-      if (now - this.pingRoundStartedAt < intervalMs) return;
-      this.pingRound = this.connections.values();
-      this.pingRoundStartedAt = now;
-    }
+    this.pingRounds ??= new Rounds(intervalMs);
     const share = Math.max(1, Math.ceil((this.connections.size * tickMs) / intervalMs));
-    for (let i = 0; i < share; i++) {
-      const next = this.pingRound.next();
-      if (next.done === true) {
-        this.pingRound = undefined;
-        return;
-      }
-      next.value.ping();
-    }
+    for (const connection of this.pingRounds.take(this.connections, share, now)) connection.ping(now, intervalMs / 2);
   }
 
   close(): void {
