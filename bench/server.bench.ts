@@ -27,7 +27,7 @@
  * Each process needs an open file per session: the sizes are cut to the
  * open-file limit, and the bench says so.
  */
-import { fork, spawnSync } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,15 +126,31 @@ interface Figures {
 
 type Target = 'gateway' | 'baseline';
 
-async function measure(target: Target, sessions: number, phases: readonly Phase[]): Promise<Figures> {
+/** The gateway's or the baseline's process, talking IPC (server-main.ts, baseline-main.ts). */
+function startServer(target: Target, env: Record<string, string>, execArgv: string[] = []): ChildProcess {
   const main = target === 'gateway' ? join(out, 'bench', 'load', 'server-main.js') : join(out, 'bench', 'load', 'baseline-main.js');
+  return fork(main, [], { execArgv: ['--expose-gc', ...execArgv], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** Asks it to stop, and kills it if it has not within 10 s. */
+async function stopServer(server: ChildProcess): Promise<void> {
+  server.send({ type: 'stop' });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.kill();
+      resolve();
+    }, 10_000);
+    server.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function measure(target: Target, sessions: number, phases: readonly Phase[]): Promise<Figures> {
   const profile = target === 'gateway' && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const flags = target === 'gateway' ? (process.env.BENCH_GATEWAY_FLAGS ?? '').split(' ').filter((f) => f !== '') : [];
-  const server = fork(main, [], {
-    execArgv: ['--expose-gc', ...profile, ...flags],
-    env: { ...process.env, BENCH_SESSIONS: String(sessions) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const server = startServer(target, { BENCH_SESSIONS: String(sessions) }, [...profile, ...flags]);
   const listening = await once<Memory & { port: number }>(server, 'listening');
   const ask = async (): Promise<Memory> => {
     const reply = once<Memory>(server, 'memory');
@@ -192,17 +208,7 @@ async function measure(target: Target, sessions: number, phases: readonly Phase[
     return figures;
   } finally {
     load.kill();
-    server.send({ type: 'stop' });
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        server.kill();
-        resolve(undefined);
-      }, 10_000);
-      server.once('exit', () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      });
-    });
+    await stopServer(server);
   }
 }
 
@@ -273,12 +279,7 @@ interface RoomFigures {
 
 /** One room of `users` (CHAT at 1200 baud, or the baseline's broadcast): `lines` lines said, each timed to every screen. */
 async function measureRoom(target: Target, users: number, lines: number): Promise<RoomFigures> {
-  const main = target === 'gateway' ? join(out, 'bench', 'load', 'server-main.js') : join(out, 'bench', 'load', 'baseline-main.js');
-  const server = fork(main, [], {
-    execArgv: ['--expose-gc'],
-    env: { ...process.env, BENCH_SESSIONS: String(users), BENCH_ROOM: '1' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const server = startServer(target, { BENCH_SESSIONS: String(users), BENCH_ROOM: '1' });
   const listening = await once<{ port: number }>(server, 'listening');
   const load = fork(join(out, 'bench', 'load', 'room.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
@@ -288,17 +289,7 @@ async function measureRoom(target: Target, users: number, lines: number): Promis
     return await result;
   } finally {
     load.kill();
-    server.send({ type: 'stop' });
-    await new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        server.kill();
-        resolve(undefined);
-      }, 10_000);
-      server.once('exit', () => {
-        clearTimeout(timer);
-        resolve(undefined);
-      });
-    });
+    await stopServer(server);
   }
 }
 

@@ -5,11 +5,7 @@
  * database (or to this one restarted) and continues there. Real sockets, two
  * gateways on one SQLite file, our Terminal as the Minitel.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../store/sqlite.js';
 import { defineService } from '../sdk/define.js';
 import type { Service } from '../sdk/service.js';
 import { galerieService } from '../services/galerie/index.js';
@@ -18,40 +14,34 @@ import { annuService } from '../services/annu/index.js';
 import { sanitizeText } from '../videotex/text.js';
 import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
 import { hashToken } from './resume-token.js';
-import { startTestGateway, type TestGateway } from './test-support/gateway.js';
+import type { TestGateway } from './test-support/gateway.js';
 import { WsMinitel } from './test-support/minitel.js';
 import { commonPlainSurname, rollingRestart } from './test-support/rolling-restart.js';
+import { resumePath, SharedDatabaseGateways } from './test-support/shared-database.js';
 
-const folders: string[] = [];
-const gateways: TestGateway[] = [];
-const clients: WsMinitel[] = [];
+const shared = new SharedDatabaseGateways();
+afterEach(() => shared.cleanup());
 
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  for (const g of gateways.splice(0)) await g.stop();
-  for (const f of folders.splice(0)) rmSync(f, { recursive: true, force: true });
-});
+const database = (): string => shared.database();
+const instance = (file: string, services?: readonly Service[]): Promise<TestGateway> => shared.instance(file, { services });
+const dial = (g: TestGateway, path = '/ws'): Promise<WsMinitel> => shared.dial(g, path);
 
-/** A database file shared by the instances of one test. */
-function database(): string {
-  const folder = mkdtempSync(join(tmpdir(), 'teletel-handover-'));
-  folders.push(folder);
-  return join(folder, 'teletel.db');
+/**
+ * Stops `a`, where `m` is; `m`'s client comes back on `b` with its token.
+ * Resolves with the new client once its screen looks as `m`'s did, without
+ * the notice of a service started again.
+ */
+async function handedOver(a: TestGateway, b: TestGateway, m: WsMinitel): Promise<WsMinitel> {
+  await m.waitFor(() => m.resumeToken !== undefined);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const before = restoreScreen(snapshotScreen(m.terminal.screen));
+  await shared.stop(a);
+  await m.waitForClose();
+  const back = await dial(b, resumePath(m.resumeToken!));
+  await back.waitFor(() => back.terminal.screen.looksLike(before));
+  expect(back.row(0)).not.toContain('Reprise');
+  return back;
 }
-
-async function instance(file: string, services?: readonly Service[]): Promise<TestGateway> {
-  const g = await startTestGateway({ store: openSqliteStore(file), services });
-  gateways.push(g);
-  return g;
-}
-
-async function dial(g: TestGateway, path = '/ws'): Promise<WsMinitel> {
-  const m = await WsMinitel.resumable(g.wsUrl(path));
-  clients.push(m);
-  return m;
-}
-
-const resumePath = (token: string): string => `/ws?resume=${encodeURIComponent(token)}`;
 
 describe('handing sessions over when an instance stops', () => {
   it('the client comes back to another instance and finds the home page as it was, code typed so far included', async () => {
@@ -66,8 +56,7 @@ describe('handing sessions over when an instance stops', () => {
     const before = restoreScreen(snapshotScreen(m.terminal.screen));
     const token = m.resumeToken!;
 
-    await a.stop();
-    gateways.splice(gateways.indexOf(a), 1);
+    await shared.stop(a);
     await m.waitForClose();
     expect(m.closeCode).toBe(1012);
     expect(a.logs.find((l) => l.msg === 'sessions handed over for their clients to resume')).toMatchObject({ sessions: 1, handedOver: 1 });
@@ -99,8 +88,7 @@ describe('handing sessions over when an instance stops', () => {
     await m.waitFor(() => m.row(5).startsWith('bonjour'));
     await m.waitFor(() => m.resumeToken !== undefined);
     const token = m.resumeToken!;
-    await a.stop();
-    gateways.splice(0);
+    await shared.stop(a);
     await m.waitForClose();
 
     const restarted = await instance(file);
@@ -148,16 +136,7 @@ describe('handing sessions over when an instance stops', () => {
     await m.waitFor(() => /^2\//.test(m.row(0)));
     m.key('Suite');
     await m.waitFor(() => /^3\//.test(m.row(0)));
-    await m.waitFor(() => m.resumeToken !== undefined);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const before = restoreScreen(snapshotScreen(m.terminal.screen));
-    await a.stop();
-    gateways.splice(gateways.indexOf(a), 1);
-    await m.waitForClose();
-
-    const back = await dial(b, resumePath(m.resumeToken!));
-    await back.waitFor(() => back.terminal.screen.looksLike(before));
-    expect(back.row(0)).not.toContain('Reprise');
+    const back = await handedOver(a, b, m);
     // And it goes on from there: Retour is the page before, Envoi the list on the right page.
     back.key('Retour');
     await back.waitFor(() => /^2\//.test(back.row(0)));
@@ -176,16 +155,7 @@ describe('handing sessions over when an instance stops', () => {
     await m.waitFor(() => /LE JOURNAL +1\/\d+/.test(m.row(1)));
     m.key('Suite');
     await m.waitFor(() => /LE JOURNAL +2\/\d+/.test(m.row(1)));
-    await m.waitFor(() => m.resumeToken !== undefined);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const before = restoreScreen(snapshotScreen(m.terminal.screen));
-    await a.stop();
-    gateways.splice(gateways.indexOf(a), 1);
-    await m.waitForClose();
-
-    const back = await dial(b, resumePath(m.resumeToken!));
-    await back.waitFor(() => back.terminal.screen.looksLike(before));
-    expect(back.row(0)).not.toContain('Reprise');
+    const back = await handedOver(a, b, m);
     back.key('Retour');
     await back.waitFor(() => /LE JOURNAL +1\/\d+/.test(back.row(1)));
     back.key('Retour');
@@ -208,16 +178,7 @@ describe('handing sessions over when an instance stops', () => {
     m.type('12');
     m.key('Envoi');
     await m.waitFor(/Fiche/);
-    await m.waitFor(() => m.resumeToken !== undefined);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const before = restoreScreen(snapshotScreen(m.terminal.screen));
-    await a.stop();
-    gateways.splice(gateways.indexOf(a), 1);
-    await m.waitForClose();
-
-    const back = await dial(b, resumePath(m.resumeToken!));
-    await back.waitFor(() => back.terminal.screen.looksLike(before));
-    expect(back.row(0)).not.toContain('Reprise');
+    const back = await handedOver(a, b, m);
     back.key('Retour');
     await back.waitFor(() => back.row(3).startsWith(`11 ${upper} `));
   });
@@ -261,8 +222,7 @@ describe('handing sessions over when an instance stops', () => {
         await m.waitFor(new RegExp(`Compte ${i}`));
       }
       await m.waitFor(() => m.resumeToken !== undefined);
-      await a.stop();
-      gateways.splice(gateways.indexOf(a), 1);
+      await shared.stop(a);
       const b = await instance(file, [counter(versionB)]);
       // The service's state is in the checkpoint: the fresh starts below are its refusal, not its absence.
       const row = await b.store.checkpoints.get(m.resumeToken!.split('.')[0]);
@@ -270,8 +230,7 @@ describe('handing sessions over when an instance stops', () => {
       const back = await dial(b, resumePath(m.resumeToken!));
       await back.waitFor(expected);
       if (expected.source === 'Compte 0') await back.waitFor(() => back.row(0).includes('Reprise : le service redémarre'));
-      await b.stop();
-      gateways.splice(gateways.indexOf(b), 1);
+      await shared.stop(b);
     }
   });
 });

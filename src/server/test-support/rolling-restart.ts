@@ -17,6 +17,7 @@ import type { Screen } from '../../videotex/screen.js';
 import { restoreScreen, snapshotScreen } from '../../videotex/screen-snapshot.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
 import { WsMinitel } from './minitel.js';
+import { resumePath } from './shared-database.js';
 
 /** The most frequent ANNU surname in plain letters (typed byte for byte, without a Minitel keyboard's accent sequences). */
 export function commonPlainSurname(): string {
@@ -39,8 +40,6 @@ export interface RollingRestart {
   users: number;
   steps: [RestartStep, RestartStep];
 }
-
-const resumePath = (token: string): string => `/ws?resume=${encodeURIComponent(token)}`;
 
 /** Runs `one` for 0…count−1, `batch` at a time. */
 async function inBatches<T>(count: number, one: (i: number) => Promise<T>, batch = 100): Promise<T[]> {
