@@ -10,6 +10,7 @@ import { FREE, type Service, type ServiceContext, type ServiceInfo, type Tariff 
 import { LeaveSignal, SdkError, SessionClosedError, SommaireSignal } from './errors.js';
 import { baseDirectory, type PageSource } from './pages.js';
 import { Session, describe } from './session.js';
+import { Painter } from './draw.js';
 
 export interface ServiceDefinition<S> {
   /** The code typed after 3615: capital letters and digits, 1–16 characters. */
@@ -33,8 +34,11 @@ export interface ServiceDefinition<S> {
    * database, check it as input), with `s.resumed` true until the first
    * Sommaire. Keep in `s.state` what the handler needs to go back there.
    * Without it, a moved visit starts at the top with a notice on row 0.
+   * `save` gives the JSON view of a state that holds more than JSON (a Set,
+   * a live object, a listener): what it returns is checkpointed instead, and
+   * `check` builds the state back from it.
    */
-  resume?: { version: number; check(state: unknown): S | undefined };
+  resume?: { version: number; check(state: unknown): S | undefined; save?(state: S): unknown };
   session(s: Session<S>): Promise<void> | void;
 }
 
@@ -88,8 +92,11 @@ export function defineService<S = Record<string, unknown>>(definition: ServiceDe
   };
   const pagesDir = baseDirectory(definition.pagesDir);
   const resume = definition.resume;
-  if (resume !== undefined && (!Number.isSafeInteger(resume.version) || resume.version < 0 || typeof resume.check !== 'function')) {
-    throw new SdkError('TELETEL_E_SERVICE_DEFINITION', 'defineService: resume is { version: a whole number ≥ 0, check: (state) => state or undefined }');
+  if (
+    resume !== undefined &&
+    (!Number.isSafeInteger(resume.version) || resume.version < 0 || typeof resume.check !== 'function' || (resume.save !== undefined && typeof resume.save !== 'function'))
+  ) {
+    throw new SdkError('TELETEL_E_SERVICE_DEFINITION', 'defineService: resume is { version: a whole number ≥ 0, check: (state) => state or undefined, save?: (state) => JSON }');
   }
 
   /** The state a handed-over visit brings back, once the service's own check accepts it. */
@@ -114,9 +121,13 @@ export function defineService<S = Record<string, unknown>>(definition: ServiceDe
         state: resumed ?? (definition.state === undefined ? ({} as S) : definition.state()),
         resumed: resumed !== undefined,
       });
-      if (resume !== undefined) link.keepState?.(resume.version, () => session.state);
-      // Kept by another version of this service, or refused by its check: the visit starts afresh, and says so.
-      if (link.resumedState !== undefined && resumed === undefined) session.notify(RESTARTED_NOTICE);
+      if (resume !== undefined) link.keepState?.(resume.version, () => (resume.save === undefined ? session.state : resume.save(session.state)));
+      // Kept by another version of this service, or refused by its check: the visit starts afresh, on a
+      // cleared screen (the gateway gave it the screen the checkpoint kept), and says so.
+      if (link.resumedState !== undefined && resumed === undefined) {
+        session.write(new Painter().clearScreen());
+        session.notify(RESTARTED_NOTICE);
+      }
       let restarts = 0;
       let keysAtRestart = -1;
       try {

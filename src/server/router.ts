@@ -28,6 +28,7 @@
  * while a visit already running keeps the Service it started with.
  */
 import type { Terminal } from '../videotex/terminal.js';
+import type { Screen } from '../videotex/screen.js';
 import { RecordingTerminal } from './recording-terminal.js';
 import type { InputEvent } from '../videotex/key-parser.js';
 import type { Service } from '../sdk/service.js';
@@ -92,10 +93,12 @@ export class Router {
   /**
    * Where a checkpoint left the session (another instance, before a restart):
    * the home page or the guide as they were, code typed so far included; a
-   * visit opens the service with the state it declared (keepState), or, for
-   * a service that declared none, at its start page with a row-0 notice.
+   * visit opens the service with the state it declared (keepState) and the
+   * checkpointed `screen` as its own, so it goes on from what the user saw
+   * (CHAT's room writes its next line under the last one), or, for a
+   * service that declared none, at its start page with a row-0 notice.
    */
-  resume(position: RouterPosition): void {
+  resume(position: RouterPosition, screen?: Screen): void {
     this.typed = position.typed.slice(0, INPUT_LENGTH);
     if (position.page === 'guide') {
       this.guideIndex = Math.min(position.guideIndex, guidePages(this.context.directory.size) - 1);
@@ -109,7 +112,7 @@ export class Router {
         this.showHome('Service inconnu');
         return;
       }
-      this.enter(service, position.serviceState);
+      this.enter(service, position.serviceState, screen);
       if (position.serviceState !== undefined) return;
       // In the visit's own screen, so the service's next diffs keep it until it writes row 0 itself.
       this.visit?.wanted.write(rowZeroMessage(RESTARTED_NOTICE));
@@ -204,9 +207,9 @@ export class Router {
     this.enter(service);
   }
 
-  private enter(service: Service, resumedState?: { version: number; state: unknown }): void {
+  private enter(service: Service, resumedState?: { version: number; state: unknown }, resumedScreen?: Screen): void {
     const { line, log, kiosque } = this.context;
-    const visit: Visit = new Visit({ line, log, goTo: (code) => this.goTo(visit, code) }, resumedState);
+    const visit: Visit = new Visit({ line, log, goTo: (code) => this.goTo(visit, code) }, resumedState, resumedScreen);
     this.visit = visit;
     this.visitCode = service.code;
     this.page = Page.VISIT;

@@ -22,7 +22,7 @@ import type { ServerLimits } from './limits.js';
 import { HOME_SERVICE, type GatewayMetrics, type TransportName } from './metrics.js';
 import type { RouterContext, SessionLine } from './line.js';
 import type { SessionState } from './session-state.js';
-import { snapshotScreen } from '../videotex/screen-snapshot.js';
+import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
 import { LinePacer, type DiffEncoder, type PacerSink } from './pacer.js';
 import { rowZeroMessage } from './pages.js';
 import { Router } from './router.js';
@@ -472,7 +472,7 @@ export class Session implements PacerSink, SessionLine {
     // and the page makes it match the fresh mirror, so the first diffs are right.
     this.pacer.sendCommand(CLEAR_SCREEN);
     const restored = this.options.restored?.state;
-    if (restored !== undefined) this.router.resume(restored.router);
+    if (restored !== undefined) this.router.resume(restored.router, restoreScreen(restored.screen));
     else this.router.start(this.options.serviceCode);
     if (this.options.notice !== undefined) this.notifyOnScreen(this.options.notice);
   }

@@ -34,10 +34,13 @@ export class Visit implements TerminalLink {
     private readonly context: VisitContext,
     /** What a checkpoint kept of this service's state (a handed-over session). */
     readonly resumedState?: { version: number; state: unknown },
+    /** The screen the checkpoint kept, with that state: the service goes on from it, as it left it (a service that refuses the state clears it). */
+    resumedScreen?: Screen,
   ) {
     const line = context.line;
     this.line = line;
     this.wanted = new RecordingTerminal({ model: decoderModelOf(line.capabilities) });
+    if (resumedState !== undefined && resumedScreen !== undefined) this.wanted.screen.copyFrom(resumedScreen);
     guardListeners(this.controller.signal, (error) => {
       context.log.error({ session: line.id, err: error }, 'service abort listener threw');
     });

@@ -38,6 +38,17 @@ export interface User {
   operator: boolean;
 }
 
+/** Where a user in a room is, as far as their screen goes: what a resumed visit needs to go on writing it. */
+export interface RoomPlace {
+  room: string;
+  /** The row the next line goes to (lines go round and round rows 3–20). */
+  next: number;
+  /** The help page is showing. */
+  help: boolean;
+  /** The id of the newest line of the room this screen has taken into account, null before any. */
+  lastLine: string | null;
+}
+
 export interface ChatState {
   user?: User;
   member?: ChatMember;
@@ -45,6 +56,10 @@ export interface ChatState {
   /** The screen showing now gets the hub's events. */
   onEvent?: (event: ChatEvent) => void;
   sent: number[];
+  /** In a room: where (kept across a hand-over, resume.ts). */
+  place?: RoomPlace;
+  /** A resumed visit: the hub the user was connected through before (resume.ts). */
+  cameFrom?: string;
 }
 
 export type ChatSession = Session<ChatState>;

@@ -224,7 +224,25 @@ export class ChatHub {
   /** A user of this process joins the chat (in no room yet). Returns null when the pseudo is already connected. */
   async join(pseudo: string, operator: boolean, listener: (event: ChatEvent) => void): Promise<ChatMember | null> {
     if (this.isConnected(pseudo) || this.members.has(pseudoKey(pseudo))) return null;
-    const member = new ChatMember(this, pseudo, operator, listener);
+    return this.add(new ChatMember(this, pseudo, operator, listener));
+  }
+
+  /**
+   * A user whose session moved here from the hub `cameFrom` (a hand-over, a
+   * restart) takes their pseudonym back. The presence that hub announced for
+   * them may still be here (it crashed and its beats have not expired yet, or
+   * its 'gone' is on its way): that one is theirs and does not stand in the
+   * way. Null when the pseudonym is connected here, or through a third hub:
+   * someone else took it while they were away.
+   */
+  async rejoin(pseudo: string, operator: boolean, cameFrom: string, listener: (event: ChatEvent) => void): Promise<ChatMember | null> {
+    const key = pseudoKey(pseudo);
+    const seen = this.presence.get(key);
+    if (this.members.has(key) || (seen !== undefined && seen.instance !== cameFrom && seen.instance !== this.instance)) return null;
+    return this.add(new ChatMember(this, pseudo, operator, listener));
+  }
+
+  private async add(member: ChatMember): Promise<ChatMember> {
     this.members.set(member.key, member);
     try {
       await this.announce(member);
@@ -351,6 +369,8 @@ export class ChatHub {
     const room = typeof m.room === 'string' && this.rooms.includes(m.room) ? m.room : null;
     const operator = m.operator === true;
     const key = pseudoKey(pseudo);
+    // A user connected here is where this hub says: a late 'here' from the hub they came from does not move them back.
+    if (instance !== this.instance && this.members.has(key)) return false;
     const before = this.presence.get(key);
     const ours = instance === this.instance && this.members.has(key);
     if (before === undefined && !ours && this.presence.size >= CHAT_LIMITS.presenceMax) return false;

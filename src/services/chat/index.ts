@@ -23,7 +23,9 @@ import { AttemptLimiter, DEFAULT_ATTEMPT_LIMITS, type AttemptLimits } from './at
 import { DEFAULT_ROOMS, help, type Chat, type ChatOptions, type ChatState } from './context.js';
 import { ChatHub, CHAT_LIMITS } from './hub.js';
 import { lobby } from './lobby.js';
-import { login } from './login.js';
+import { login, rejoin } from './login.js';
+import { CHAT_STATE_VERSION, readSavedChat, saveChat } from './resume.js';
+import { room } from './room.js';
 
 export { DEFAULT_ROOMS, mailbox, type ChatOperator, type ChatOptions } from './context.js';
 
@@ -51,7 +53,12 @@ export function chatService(options: ChatOptions & { attempts?: Partial<AttemptL
     keywords: ['messagerie', 'dialogue', 'salon', 'bal', 'message', 'rencontre', 'discussion'],
     help: help(),
     state: () => ({ ignored: new Set(), sent: [] }),
+    // A visit handed over to another instance comes back in the room it was in, its screen as it was, without a new login.
+    resume: { version: CHAT_STATE_VERSION, check: (saved) => readSavedChat(saved, hub.rooms), save: (state) => saveChat(state, hub.instance) },
     async session(s) {
+      if (s.resumed && s.state.user !== undefined && s.state.member === undefined && (await rejoin(chat, s)) && s.state.place !== undefined) {
+        await room(chat, s, s.state.place.room, s.state.place);
+      }
       if (s.state.user === undefined) await login(chat, s);
       await lobby(chat, s);
     },

@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isStoreError } from '../../store/errors.js';
-import { CHAT_LIMITS, PSEUDO, pseudoKey, type ChatEvent } from './hub.js';
+import { CHAT_LIMITS, PSEUDO, pseudoKey, type ChatEvent, type ChatMember } from './hub.js';
 import { frame, NAMESPACE, type Chat, type ChatSession, type User } from './context.js';
 
 function digest(text: string): Buffer {
@@ -39,18 +39,41 @@ export async function login(chat: Chat, s: ChatSession): Promise<void> {
       s.notify(`${user.pseudo} est déjà connecté`, { bell: true });
       continue;
     }
-    s.state.user = user;
-    s.state.member = member;
-    s.onEnd(() => member.leave());
     if (user.registered) {
       const ignored = await s.store.keyValue(NAMESPACE).get<string[]>(`ignore:${pseudoKey(user.pseudo)}`);
       // Bounded on write, checked again on read: the store may hold what an older version or another tool wrote.
       const names = Array.isArray(ignored) ? ignored.filter((name): name is string => typeof name === 'string' && PSEUDO.test(name)) : [];
       s.state.ignored = new Set(names.slice(0, CHAT_LIMITS.ignored).map(pseudoKey));
     }
-    s.keyboard({ lowercase: true });
+    connected(s, user, member);
     return;
   }
+}
+
+/** The user is in: the hub's events reach this visit, leaving the service leaves the chat, and the keyboard types lower case. */
+function connected(s: ChatSession, user: User, member: ChatMember): void {
+  s.state.user = user;
+  s.state.member = member;
+  s.onEnd(() => member.leave());
+  s.keyboard({ lowercase: true });
+}
+
+/**
+ * A visit resumed from another instance (resume.ts) takes the user's
+ * pseudonym back without a login, silently: the others see no one leave or
+ * arrive. False, after telling the user, when someone else has taken the
+ * pseudonym meanwhile: the visit then starts at the login page.
+ */
+export async function rejoin(chat: Chat, s: ChatSession): Promise<boolean> {
+  const user = s.state.user as User;
+  const member = await chat.hub.rejoin(user.pseudo, user.operator, s.state.cameFrom ?? '', (event) => onEvent(s, event));
+  if (member === null) {
+    s.state = { ignored: new Set(), sent: [] };
+    s.notify(`${user.pseudo} est déjà connecté`, { bell: true });
+    return false;
+  }
+  connected(s, user, member);
+  return true;
 }
 
 /** The user, or null after telling them why not (on row 0). */

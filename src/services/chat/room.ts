@@ -5,17 +5,24 @@
  */
 import { Painter, fit, titleBar, wrapText } from '../../sdk/index.js';
 import { pseudoKey, type ChatLine, type ChatMember } from './hub.js';
-import { flooding, help, type Chat, type ChatSession } from './context.js';
+import { flooding, help, type Chat, type ChatSession, type RoomPlace } from './context.js';
 import { command } from './commands.js';
 
 /** Message area of a room: rows 3–20, written round and round so each new line costs only its own bytes. */
-const AREA_TOP = 3;
-const AREA_BOTTOM = 20;
+export const AREA_TOP = 3;
+export const AREA_BOTTOM = 20;
 
-export async function room(chat: Chat, s: ChatSession, name: string): Promise<void> {
+/**
+ * The room `name`; with `resumed`, a visit that moved from another instance
+ * with its screen as it was there: the room goes on writing it from where it
+ * was instead of drawing it again, adds the lines said meanwhile that this
+ * instance has, and puts the help page back if it was showing.
+ */
+export async function room(chat: Chat, s: ChatSession, name: string, resumed?: RoomPlace): Promise<void> {
   const member = s.state.member as ChatMember;
   const me = member.pseudo;
-  let next = AREA_TOP;
+  const place: RoomPlace = resumed ?? { room: name, next: AREA_TOP, help: false, lastLine: null };
+  s.state.place = place;
   let paused = false;
 
   const rowsOf = (line: ChatLine): { head: string; body: string; own: boolean }[] => {
@@ -29,9 +36,9 @@ export async function room(chat: Chat, s: ChatSession, name: string): Promise<vo
     else p.text(content.body);
   };
   const add = (p: Painter, content: { head: string; body: string; own: boolean; system?: boolean }): void => {
-    paintRow(p, next, content);
-    next = next === AREA_BOTTOM ? AREA_TOP : next + 1;
-    p.clearRow(next).at(next, 1).text('-', { fg: 'blue' });
+    paintRow(p, place.next, content);
+    place.next = place.next === AREA_BOTTOM ? AREA_TOP : place.next + 1;
+    p.clearRow(place.next).at(place.next, 1).text('-', { fg: 'blue' });
   };
   const header = (p: Painter): void => {
     const here = chat.hub.present(name);
@@ -43,9 +50,31 @@ export async function room(chat: Chat, s: ChatSession, name: string): Promise<vo
     header(p);
     p.at(22, 2).text('ENVOI', { fg: 'cyan' }).style({ fg: 'white' }).text(' parler  ').text('GUIDE', { fg: 'cyan' }).style({ fg: 'white' }).text(' aide  ').text('SOMMAIRE', { fg: 'cyan' }).style({ fg: 'white' }).text(' menu');
     const rows = history.filter(visible).flatMap(rowsOf);
-    next = AREA_TOP;
+    place.next = AREA_TOP;
+    place.lastLine = history.at(-1)?.id ?? null;
     for (const content of rows.slice(-(AREA_BOTTOM - AREA_TOP))) add(p, content);
     s.write(p);
+  };
+  /** Lines come one by one to the screen: each is written round the area after the ones before. */
+  const show = (lines: readonly ChatLine[]): void => {
+    const p = new Painter();
+    let rows = 0;
+    for (const line of lines) {
+      place.lastLine = line.id;
+      if (!visible(line)) continue;
+      for (const content of rowsOf(line)) add(p, content);
+      rows++;
+    }
+    if (rows > 0) s.write(p);
+  };
+  const helpPage = async (): Promise<void> => {
+    paused = true;
+    place.help = true;
+    await s.show(help());
+    await s.key({ handles: ['Sommaire', 'Guide'] });
+    paused = false;
+    place.help = false;
+    redraw(chat.hub.history(name));
   };
   const system = (text: string): void => {
     const p = new Painter();
@@ -55,10 +84,8 @@ export async function room(chat: Chat, s: ChatSession, name: string): Promise<vo
 
   s.state.onEvent = (event) => {
     if (paused) return;
-    if (event.type === 'line' && event.room === name && visible(event.line)) {
-      const p = new Painter();
-      for (const content of rowsOf(event.line)) add(p, content);
-      s.write(p);
+    if (event.type === 'line' && event.room === name) {
+      show([event.line]);
     } else if (event.type === 'erase' && event.room === name) {
       redraw(chat.hub.history(name));
     } else if (event.type === 'presence') {
@@ -68,18 +95,21 @@ export async function room(chat: Chat, s: ChatSession, name: string): Promise<vo
     }
   };
   try {
-    redraw(await member.enter(name));
+    const history = await member.enter(name);
+    if (resumed === undefined) redraw(history);
+    else {
+      // The lines this instance has that were said after the last one the screen took in (none when it does not know that one).
+      const seen = history.findIndex((line) => line.id === place.lastLine);
+      if (seen >= 0) show(history.slice(seen + 1));
+      if (place.help) await helpPage();
+    }
     for (;;) {
       const { values, key } = await s.form(
         { texte: { row: 23, column: 2, length: 38, lines: 2 } },
         { keys: ['Guide'] },
       );
       if (key === 'Guide') {
-        paused = true;
-        await s.show(help());
-        await s.key({ handles: ['Sommaire', 'Guide'] });
-        paused = false;
-        redraw(chat.hub.history(name));
+        await helpPage();
         continue;
       }
       const text = values.texte;
@@ -90,6 +120,7 @@ export async function room(chat: Chat, s: ChatSession, name: string): Promise<vo
     }
   } finally {
     s.state.onEvent = undefined;
+    s.state.place = undefined;
     await member.enter(null);
   }
 }
