@@ -183,7 +183,7 @@ describe('handing sessions over when an instance stops', () => {
     await back.waitFor(() => back.row(3).startsWith(`11 ${upper} `));
   });
 
-  it('a rolling restart of two gateways under 40 users (home page, GALERIE, JOURNAL, ANNU) loses none, and every screen comes back as it was', async () => {
+  it('a rolling restart of two gateways under 40 users (home page, GALERIE, JOURNAL, ANNU, CHAT) loses none, and every screen comes back as it was', async () => {
     const { steps } = await rollingRestart(database(), 40, 20_000);
     expect(steps.map((s) => [s.users, s.same, s.differ, s.lost])).toEqual([
       [20, 20, 0, 0],

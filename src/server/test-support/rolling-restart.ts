@@ -1,8 +1,9 @@
 /**
- * A rolling restart under load, for the hand-over test and the resume bench:
+ * A rolling restart under load, for the hand-over tests and the resume bench:
  * users spread over the home page (a code half typed), GALERIE (a page
- * shown), JOURNAL (page 2 of an article) and ANNU (a card opened from the
- * results), half on each of two gateways sharing one database. A stops and
+ * shown), JOURNAL (page 2 of an article), ANNU (a card opened from the
+ * results) and CHAT (in a room, after a line of their own), half on each of
+ * two gateways sharing one database. A stops and
  * its users come back on B with their tokens; a new A starts; B stops and
  * everyone comes back on the new A. Each user's screen after each resume is
  * compared cell for cell (Screen.looksLike) with the one before it.
@@ -13,6 +14,8 @@ import { annuService } from '../../services/annu/index.js';
 import { generateDirectory } from '../../services/annu/generate.js';
 import { galerieService } from '../../services/galerie/index.js';
 import { journalService } from '../../services/journal/index.js';
+import { chatService } from '../../services/chat/index.js';
+import { InProcessBus } from '../../store/bus.js';
 import type { Screen } from '../../videotex/screen.js';
 import { restoreScreen, snapshotScreen } from '../../videotex/screen-snapshot.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
@@ -42,35 +45,45 @@ export interface RollingRestart {
 }
 
 /** Runs `one` for 0…count−1, `batch` at a time. */
-async function inBatches<T>(count: number, one: (i: number) => Promise<T>, batch = 100): Promise<T[]> {
+export async function inBatches<T>(count: number, one: (i: number) => Promise<T>, batch = 100): Promise<T[]> {
   const out: T[] = [];
   for (let i = 0; i < count; i += batch) out.push(...(await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => one(i + j)))));
   return out;
 }
 
-/** The four places a user can be in, by `i` modulo 4. */
-function placeUser(g: TestGateway, i: number, surname: string, timeoutMs: number): Promise<WsMinitel> {
+/** The places a user can be in. */
+export const PLACES = ['home', 'GALERIE', 'JOURNAL', 'ANNU', 'CHAT'] as const;
+export type Place = (typeof PLACES)[number];
+export const placeOf = (i: number): Place => PLACES[i % PLACES.length];
+/** The CHAT room of user `i`: the five default rooms in turn. */
+const chatRoom = (i: number): number => (Math.floor(i / PLACES.length) % 5) + 1;
+
+/** A WebSocket URL of the instance for a path. */
+export type InstanceUrl = (path: string) => string;
+
+/** Takes user `i` to its place (placeOf) on the instance at `url`, with a resume token. */
+export function placeUser(url: InstanceUrl, i: number, surname: string, timeoutMs: number): Promise<WsMinitel> {
   const go = async (path: string, steps: (m: WsMinitel) => Promise<void>): Promise<WsMinitel> => {
-    const m = await WsMinitel.resumable(g.wsUrl(path));
+    const m = await WsMinitel.resumable(url(path));
     await steps(m);
     await m.waitFor(() => m.resumeToken !== undefined, timeoutMs);
     return m;
   };
-  switch (i % 4) {
-    case 0:
+  switch (placeOf(i)) {
+    case 'home':
       return go('/ws', async (m) => {
         await m.waitFor(/Code :/, timeoutMs);
         m.type(`C${i}`);
         await m.waitFor(new RegExp(`Code : +C${i}\\.`), timeoutMs);
       });
-    case 1:
+    case 'GALERIE':
       return go('/ws?url=GALERIE', async (m) => {
         await m.waitFor(/LA GALERIE/, timeoutMs);
         m.type('2');
         m.key('Envoi');
         await m.waitFor(() => /^2\//.test(m.row(0)), timeoutMs);
       });
-    case 2:
+    case 'JOURNAL':
       return go('/ws?url=JOURNAL', async (m) => {
         await m.waitFor(/LE JOURNAL/, timeoutMs);
         m.type('1');
@@ -79,7 +92,7 @@ function placeUser(g: TestGateway, i: number, surname: string, timeoutMs: number
         m.key('Suite');
         await m.waitFor(() => /LE JOURNAL +2\/\d+/.test(m.row(1)), timeoutMs);
       });
-    default:
+    case 'ANNU':
       return go('/ws?url=ANNU', async (m) => {
         await m.waitFor(/Recherche par nom/, timeoutMs);
         m.type(surname);
@@ -89,11 +102,53 @@ function placeUser(g: TestGateway, i: number, surname: string, timeoutMs: number
         m.key('Envoi');
         await m.waitFor(/Fiche/, timeoutMs);
       });
+    case 'CHAT':
+      return go('/ws?url=CHAT', async (m) => {
+        await m.waitFor(/Bienvenue sur la messagerie/, timeoutMs);
+        m.type(`u${i}`);
+        m.key('Envoi');
+        await m.waitFor(new RegExp(`Bonjour u${i} `), timeoutMs);
+        m.type('1');
+        m.key('Envoi');
+        await m.waitFor(/LES SALONS/, timeoutMs);
+        m.type(String(chatRoom(i)));
+        m.key('Envoi');
+        await m.waitFor(/SALON /, timeoutMs);
+        m.type(`bonjour de u${i}`);
+        m.key('Envoi');
+        await m.waitFor(new RegExp(`u${i}> bonjour de u${i}`), timeoutMs);
+      });
+  }
+}
+
+/**
+ * One more step of each user's flow after a resume, and what it shows:
+ * a letter more of the code, the GALERIE page before, JOURNAL's page 1,
+ * ANNU's results, a second CHAT line.
+ */
+export async function stepOn(m: WsMinitel, i: number, timeoutMs: number): Promise<void> {
+  switch (placeOf(i)) {
+    case 'home':
+      m.type('X');
+      return m.waitFor(new RegExp(`Code : +C${i}X\\.`), timeoutMs);
+    case 'GALERIE':
+      m.key('Retour');
+      return m.waitFor(() => /^1\//.test(m.row(0)), timeoutMs);
+    case 'JOURNAL':
+      m.key('Retour');
+      return m.waitFor(() => /LE JOURNAL +1\/\d+/.test(m.row(1)), timeoutMs);
+    case 'ANNU':
+      m.key('Retour');
+      return m.waitFor(/r.ponses/, timeoutMs);
+    case 'CHAT':
+      m.type(`encore u${i}`);
+      m.key('Envoi');
+      return m.waitFor(new RegExp(`u${i}> encore u${i}`), timeoutMs);
   }
 }
 
 /** Resolves once no client has received a byte for `ms`. */
-async function quiet(clients: readonly WsMinitel[], ms = 300): Promise<void> {
+export async function quiet(clients: readonly WsMinitel[], ms = 300): Promise<void> {
   let last = -1;
   for (;;) {
     const now = clients.reduce((n, m) => n + m.bytesReceived, 0);
@@ -103,18 +158,26 @@ async function quiet(clients: readonly WsMinitel[], ms = 300): Promise<void> {
   }
 }
 
-/** Stops `from`; each client comes back on `to` with its token and is compared with the screen it had. */
-async function restartOnto(from: TestGateway, to: TestGateway, clients: readonly WsMinitel[], timeoutMs: number): Promise<{ step: RestartStep; back: WsMinitel[] }> {
+/** What each client shows now, once the lines are quiet. */
+export async function screensOf(clients: readonly WsMinitel[]): Promise<Screen[]> {
   await quiet(clients);
-  const before: Screen[] = clients.map((m) => restoreScreen(snapshotScreen(m.terminal.screen)));
+  return clients.map((m) => restoreScreen(snapshotScreen(m.terminal.screen)));
+}
+
+/**
+ * Runs `stop` (an instance stops or dies); each client comes back on `to`
+ * with its token and is compared with the screen it had before.
+ */
+export async function restartOnto(stop: () => Promise<unknown>, to: InstanceUrl, clients: readonly WsMinitel[], timeoutMs: number): Promise<{ step: RestartStep; back: WsMinitel[] }> {
+  const before = await screensOf(clients);
   const closed = Promise.all(clients.map((m) => m.waitForClose(timeoutMs).catch(() => undefined)));
   const started = performance.now();
-  await from.stop();
+  await stop();
   await closed;
   const step: RestartStep = { users: clients.length, ms: 0, same: 0, differ: 0, lost: 0 };
   const back = await inBatches(clients.length, async (i) => {
     const token = clients[i].resumeToken!;
-    const m = await WsMinitel.resumable(to.wsUrl(resumePath(token)));
+    const m = await WsMinitel.resumable(to(resumePath(token)));
     try {
       await m.waitFor(() => m.terminal.screen.looksLike(before[i]) && !m.row(0).includes('Reprise'), timeoutMs);
       await m.waitFor(() => m.resumeToken !== undefined, timeoutMs);
@@ -132,7 +195,14 @@ async function restartOnto(from: TestGateway, to: TestGateway, clients: readonly
 
 /** Two gateways on the SQLite file `file`, `users` users, one rolling restart; every client closed at the end. */
 export async function rollingRestart(file: string, users: number, timeoutMs = 120_000): Promise<RollingRestart> {
-  const services = (): Service[] => [galerieService(), journalService(), annuService()];
+  // The instances' CHATs share a bus, as on PostgreSQL.
+  const bus = new InProcessBus();
+  const hubs: { close(): void }[] = [];
+  const services = (): Service[] => {
+    const chat = chatService({ bus, flood: { lines: 100, windowMs: 10_000 } });
+    hubs.push(chat.hub);
+    return [galerieService(), journalService(), annuService(), chat];
+  };
   const gatewayOn = () =>
     startTestGateway({
       store: openSqliteStore(file),
@@ -147,15 +217,16 @@ export async function rollingRestart(file: string, users: number, timeoutMs = 12
   try {
     const surname = commonPlainSurname();
     // Half the users on each instance, as behind a load balancer.
-    clients = await inBatches(users, (i) => placeUser(i % 2 === 0 ? a : b, i, surname, timeoutMs));
+    clients = await inBatches(users, (i) => placeUser((path) => (i % 2 === 0 ? a : b).wsUrl(path), i, surname, timeoutMs));
     const first = await restartOnto(
-      a,
-      b,
+      () => a.stop(),
+      (path) => b.wsUrl(path),
       clients.filter((_, i) => i % 2 === 0),
       timeoutMs,
     );
     a2 = await gatewayOn();
-    const second = await restartOnto(b, a2, [...first.back, ...clients.filter((_, i) => i % 2 === 1)], timeoutMs);
+    const newA = a2;
+    const second = await restartOnto(() => b.stop(), (path) => newA.wsUrl(path), [...first.back, ...clients.filter((_, i) => i % 2 === 1)], timeoutMs);
     clients.push(...first.back, ...second.back);
     return { users, steps: [first.step, second.step] };
   } finally {
@@ -163,5 +234,6 @@ export async function rollingRestart(file: string, users: number, timeoutMs = 12
     await a.stop();
     await b.stop();
     await a2?.stop();
+    for (const hub of hubs) hub.close();
   }
 }
