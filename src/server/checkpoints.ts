@@ -17,6 +17,7 @@
 import type { CheckpointStore } from '../store/store.js';
 import { RESUME_LIMITS } from './limits.js';
 import { newResumeToken, readResumeToken } from './resume-token.js';
+import { readResumeCode } from './resume-code.js';
 
 export type ResumeRefusal = 'malformed' | 'unknown' | 'mismatch' | 'version' | 'corrupt' | 'unavailable';
 
@@ -72,25 +73,36 @@ export class SessionCheckpoints<T> {
   async resume(token: unknown): Promise<ResumeResult<T>> {
     const read = readResumeToken(token);
     if (read === null) return { ok: false, reason: 'malformed' };
+    return this.claim(read.hash, read.sessionId);
+  }
+
+  /** Takes the session a resume code names (typed at the home page, resume-code.ts), once. */
+  async resumeCode(typed: string): Promise<ResumeResult<T>> {
+    const read = readResumeCode(typed);
+    if (read === null) return { ok: false, reason: 'malformed' };
+    return this.claim(read.hash);
+  }
+
+  /** The checkpoint under `hash`; a token also names its session (`sessionId`), which the row must be. */
+  private async claim(hash: string, sessionId?: string): Promise<ResumeResult<T>> {
     let found;
     try {
-      found = await this.store.claim(read.hash, new Date(this.now()));
+      found = await this.store.claim(hash, new Date(this.now()));
     } catch {
-      return { ok: false, reason: 'unavailable', sessionId: read.sessionId };
+      return { ok: false, reason: 'unavailable', sessionId };
     }
-    if (found === null) return { ok: false, reason: 'unknown', sessionId: read.sessionId };
-    if (found.sessionId !== read.sessionId) return { ok: false, reason: 'mismatch', sessionId: read.sessionId };
-    if (found.version !== this.options.version) return { ok: false, reason: 'version', sessionId: read.sessionId };
+    if (found === null) return { ok: false, reason: 'unknown', sessionId };
+    const id = sessionId ?? found.sessionId;
+    if (found.sessionId !== id) return { ok: false, reason: 'mismatch', sessionId: id };
+    if (found.version !== this.options.version) return { ok: false, reason: 'version', sessionId: id };
     let parsed: unknown;
     try {
       parsed = JSON.parse(found.state);
     } catch {
-      return { ok: false, reason: 'corrupt', sessionId: read.sessionId };
+      return { ok: false, reason: 'corrupt', sessionId: id };
     }
     const state = this.options.validate(parsed);
-    return state === undefined
-      ? { ok: false, reason: 'corrupt', sessionId: read.sessionId }
-      : { ok: true, sessionId: read.sessionId, state, savedAt: found.savedAt.getTime() };
+    return state === undefined ? { ok: false, reason: 'corrupt', sessionId: id } : { ok: true, sessionId: id, state, savedAt: found.savedAt.getTime() };
   }
 
   /** The session ended normally: nothing is left to resume. */

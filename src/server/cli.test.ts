@@ -34,7 +34,7 @@ describe('teletel serve', () => {
     expect(result.stderr).toMatch(/no serial device at \/dev\/ttyUSB-none/);
   });
 
-  it('runs the gateway, and on SIGTERM says goodbye on row 0, closes the sockets and exits 0', async () => {
+  it('runs the gateway, and on SIGTERM says on row 0 how to call back (the resume code), closes the sockets and exits 0', async () => {
     const child = serveChild(['--data', join(dataDir, 'run')]);
     try {
       const port = await listening(child);
@@ -43,7 +43,7 @@ describe('teletel serve', () => {
       const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
       child.kill('SIGTERM');
       await m.waitForClose();
-      expect(m.row(0)).toMatch(/maintenance/);
+      expect(m.row(0)).toMatch(/Rappelez, tapez \*[A-Z0-9]{8} Envoi/);
       expect(await exited).toBe(0);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');

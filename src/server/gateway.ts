@@ -20,6 +20,7 @@ import { ResumableSessions } from './resumable.js';
 import { SessionCheckpoints } from './checkpoints.js';
 import { RunningCheckpoints } from './running-checkpoints.js';
 import { hashToken } from './resume-token.js';
+import { CodeFailures, readResumeCode } from './resume-code.js';
 import { readSessionState, SESSION_STATE_VERSION } from './session-state.js';
 import { Session, type Connection, type SessionHost, type SessionOptions } from './session.js';
 import type { SessionState } from './session-state.js';
@@ -68,6 +69,7 @@ export class Gateway implements SessionHost, SessionFactory {
   private readonly perAddress = new Map<string, number>();
   /** Sessions whose clients hold a resume token (WebSocket, teletel.resume.v1). */
   private readonly resumes = new ResumableSessions<Session>();
+  private readonly codeFailures = new CodeFailures();
   /** Sessions handed over by an instance that stopped, in the store (shared by instances on one database). */
   private readonly checkpoints: SessionCheckpoints<SessionState>;
   private readonly running: RunningCheckpoints<SessionState, Session>;
@@ -239,9 +241,79 @@ export class Gateway implements SessionHost, SessionFactory {
     const session = new Session(this, connection, options);
     this.sessions.add(session);
     this.countAddress(connection.address, +1);
+    // Before start: the home page, drawn at once when the terminal is known, shows the code.
+    this.giveResumeCode(session);
     session.start();
     this.offerResume(session);
     return session;
+  }
+
+  /**
+   * `*CODE` typed at the home page of `current`: the session the code names,
+   * detached here or checkpointed by any instance, takes `current`'s link,
+   * and `current` ends. Wrong codes count against the address (resume-code.ts).
+   */
+  async resumeWithCode(current: Session, typed: string): Promise<string | undefined> {
+    const address = current.address;
+    if (!this.codeFailures.allowed(address)) {
+      this.metrics.resume('refused');
+      this.log.warn({ session: current.id, address }, 'resume code refused: too many wrong codes from this address');
+      return 'Trop de codes faux : réessayez plus tard';
+    }
+    const read = readResumeCode(typed);
+    if (read === null) return this.wrongCode(current, 'malformed');
+    const here = this.resumes.peekCode(typed);
+    if (here !== undefined) {
+      // Only a session whose link has gone: a code read over someone's shoulder does not take a live one.
+      if (here === current || !here.detached) return this.wrongCode(current, 'the session is on a line');
+      this.resumes.claimCode(typed);
+      const connection = current.yieldLink();
+      this.countAddress(here.address, -1);
+      here.reattach(connection);
+      connection.session = here;
+      this.countAddress(connection.address, +1);
+      this.metrics.resume('resumed');
+      this.giveResumeCode(here);
+      this.offerResume(here);
+      this.running.reattached(here);
+      if (here.resumeCode !== undefined) here.notify(resumedNotice(here.resumeCode));
+      return undefined;
+    }
+    const found = await this.checkpoints.resumeCode(typed);
+    if (!found.ok) {
+      if (found.reason === 'unavailable') return 'Reprise impossible pour le moment';
+      return this.wrongCode(current, found.reason);
+    }
+    if (current.ended || current.connection.isOpen?.() === false || this.stopping) {
+      // The user left, or this instance is stopping, while the store answered: the checkpoint goes back for the next try.
+      await this.checkpoints.saveUnder(found.sessionId, found.state, read.hash).catch((error: unknown) => {
+        this.log.warn({ session: found.sessionId, err: error }, 'checkpoint claimed for a user who left could not be put back');
+      });
+      return undefined;
+    }
+    this.endStaleCopy(found.sessionId);
+    const options = current.linkOptions;
+    const connection = current.yieldLink();
+    const session = this.open(connection, { ...options, restored: { state: found.state, at: found.savedAt } });
+    connection.session = session;
+    this.metrics.resume('resumed');
+    this.log.info({ session: session.id, address: connection.address, handedOverMs: Date.now() - found.savedAt }, 'session resumed from a checkpoint with its code');
+    if (session.resumeCode !== undefined) session.notify(resumedNotice(session.resumeCode));
+    return undefined;
+  }
+
+  private wrongCode(current: Session, reason: string): string {
+    this.codeFailures.failed(current.address);
+    this.metrics.resume('refused');
+    this.log.warn({ session: current.id, address: current.address, reason }, 'resume code refused');
+    return 'Code de reprise inconnu';
+  }
+
+  /** A link that cannot hold a token gets a code its user can type on the next one. */
+  private giveResumeCode(session: Session): void {
+    const link = session.connection;
+    if (link.resumable === true || this.limits.resumeWindowMs === 0 || session.ended) return;
+    session.resumeCode = this.resumes.issueCode(session);
   }
 
   /**
@@ -315,17 +387,20 @@ export class Gateway implements SessionHost, SessionFactory {
     if (!found.ok) return this.refuseResume(connection, found.reason, options);
     // The state must be the session the token names (only a forged row could differ).
     if (found.state.id !== found.sessionId) return this.refuseResume(connection, 'mismatch', options);
-    // Its old instance may still hold it (two instances behind one balancer): the checkpoint wins.
-    const stale = [...this.sessions].find((session) => session.id === found.sessionId);
-    if (stale !== undefined) {
-      // Its checkpoint is the one just taken: ending the stale copy must not delete what the new one saves.
-      stale.keepsCheckpoint = true;
-      stale.hangUp('resumed elsewhere', 'Session reprise ailleurs');
-    }
+    this.endStaleCopy(found.sessionId);
     const session = this.open(connection, { ...options, restored: { state: found.state, at: found.savedAt } });
     this.metrics.resume('resumed');
     this.log.info({ session: session.id, address: connection.address, handedOverMs: Date.now() - found.savedAt }, 'session resumed from a checkpoint');
     return session;
+  }
+
+  /** Its old instance may still hold a session just taken from its checkpoint (two instances behind one balancer): the checkpoint wins. */
+  private endStaleCopy(sessionId: string): void {
+    const stale = [...this.sessions].find((session) => session.id === sessionId);
+    if (stale === undefined) return;
+    // Its checkpoint is the one just taken: ending the stale copy must not delete what the new one saves.
+    stale.keepsCheckpoint = true;
+    stale.hangUp('resumed elsewhere', 'Session reprise ailleurs');
   }
 
   private refuseResume(connection: Connection, reason: string, options: SessionOptions): Session {
@@ -366,6 +441,9 @@ export class Gateway implements SessionHost, SessionFactory {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 }
+
+/** Row 0 after a code resume: the code changed (each works once), and this is the one for next time. */
+const resumedNotice = (code: string): string => `Session reprise. Code : *${code}`;
 
 /** The service-facing logger: structured lines through the gateway's pino logger. */
 function serviceLogger(log: Logger): ServiceLogger {

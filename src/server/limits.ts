@@ -237,4 +237,16 @@ export const RESUME_LIMITS = {
    * which would cost the whole hand-over.
    */
   serviceStateBytes: 16 * 1024,
+  /**
+   * Resume codes (resume-code.ts), for links that cannot hold a token (TCP,
+   * serial): letters typed on a Minitel keyboard, from an alphabet of 32
+   * (40 bits at 8). With at most `codeFailures` wrong codes per address per
+   * `codeFailureWindowMs`, finding someone's live code is hopeless within the
+   * few minutes a checkpoint lives.
+   */
+  codeLength: 8,
+  codeFailures: 5,
+  codeFailureWindowMs: 15 * 60_000,
+  /** Addresses whose wrong codes are remembered; past this the oldest are forgotten, so memory stays bounded. */
+  codeTrackedAddresses: 10_000,
 } as const;

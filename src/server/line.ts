@@ -53,6 +53,10 @@ export interface RouterContext {
   record(record: SessionRecord): void;
   /** The session is now in `service` (HOME_SERVICE at the home page), for the metrics. */
   movedTo(service: string): void;
+  /** The code that takes this session back on another link (shown on the home page), if it has one. */
+  resumeCode(): string | undefined;
+  /** `*CODE` typed at the home page: another session takes this link; else what to say on row 0. */
+  resumeWithCode(typed: string): Promise<string | undefined>;
 }
 
 export interface VisitContext {

@@ -101,6 +101,20 @@ function drawHomePage(input: string, example: string | undefined): Uint8Array {
   return b.bytes();
 }
 
+/** Row of the home page that shows a session's resume code (links without tokens, resume-code.ts). */
+export const RESUME_CODE_ROW = 24;
+
+/**
+ * The home page's reminder of the session's resume code, then the cursor
+ * back in the code zone, as the page left it.
+ */
+export function resumeCodeLine(code: string, input: string): Uint8Array {
+  const b = new Bytes();
+  b.at(RESUME_CODE_ROW, 4).fg(COLOUR.CYAN).text('Coupure ? Rappelez, tapez ').fg(COLOUR.WHITE).text(`*${code}`);
+  inputZone(b, HOME_INPUT, input);
+  return b.bytes();
+}
+
 /** Redraws only the code zone (the echo of what the user types). */
 export function inputEcho(where: { row: number; column: number }, input: string): Uint8Array {
   const b = new Bytes();

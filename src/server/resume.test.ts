@@ -110,15 +110,37 @@ describe('resuming a session after a dropped WebSocket link', () => {
     expect(logged('link lost: session kept for its client to resume')).toHaveLength(0);
   });
 
-  it('a client without the subprotocol gets no token, text frames stay Videotex, and its session ends with its link', async () => {
+  it('a client without the subprotocol gets no token, text frames stay Videotex; a resume code instead, and a goodbye (1000) ends its session', async () => {
     await start();
     const m = await WsMinitel.connect(gateway!.wsUrl('/ws'));
     clients.push(m);
     await m.waitFor(/Code :/);
     expect(m.controls).toHaveLength(0);
     expect(m.frameTypes.every((t) => t === 'text')).toBe(true);
-    m.close();
+    expect(m.row(24)).toMatch(/Coupure \? Rappelez, tapez \*[A-Z0-9]{8}/);
+    m.socket.close(1000);
     await expect.poll(() => gateway!.gateway.sessionCount).toBe(0);
+    expect(logged('link lost: session kept for its client to resume')).toHaveLength(0);
+  });
+
+  it('a client without the subprotocol whose link drops keeps its session for the code, typed on a new link', async () => {
+    await start();
+    const m = await WsMinitel.connect(gateway!.wsUrl('/ws'));
+    clients.push(m);
+    await m.waitFor(/Code :/);
+    const code = /tapez \*([A-Z0-9]{8})/.exec(m.row(24))![1];
+    m.type('ECH');
+    await m.waitFor(/Code : +ECH\./);
+    m.close();
+    await expect.poll(() => logged('link lost: session kept for its client to resume')).toHaveLength(1);
+    const again = await WsMinitel.connect(gateway!.wsUrl('/ws'));
+    clients.push(again);
+    await again.waitFor(/Code :/);
+    again.type(`*${code}`);
+    again.key('Envoi');
+    await again.waitFor(/Code : +ECH\./);
+    expect(again.row(0)).toMatch(/Session reprise\. Code : \*[A-Z0-9]{8}/);
+    await expect.poll(() => gateway!.gateway.sessionCount).toBe(1);
   });
 
   it('a token brought while the old link is still open takes the session over and cuts the old link', async () => {

@@ -4,7 +4,8 @@
  *
  * Keys at the home page:
  * - letters, digits, space: typed into the code zone (echoed; the Minitel does
- *   not echo while connected, p.81);
+ *   not echo while connected, p.81); `*` and a session's resume code, then
+ *   Envoi, takes that session back on this line (resume-code.ts);
  * - Correction (or ←, DEL, BS from PC clients): erases the last character;
  *   Annulation: clears the zone;
  * - Envoi (or CR): opens the service, or answers "Service inconnu" on row 0;
@@ -43,6 +44,7 @@ import {
   guidePages,
   homePage,
   inputEcho,
+  resumeCodeLine,
   rowZeroMessage,
 } from './pages.js';
 import type { RouterContext } from './line.js';
@@ -52,7 +54,7 @@ import { RESTARTED_NOTICE } from '../sdk/define.js';
 
 /** PRO1 RESET (p.145): back to standard modes after a service (roll, lowercase, extended keyboard, Mixte). */
 const RESET = Uint8Array.of(0x1b, 0x39, 0x7f);
-const TYPABLE = /^[A-Za-z0-9 ]$/;
+const TYPABLE = /^[A-Za-z0-9 *]$/;
 const DEL = 0x7f;
 const BS = 0x08;
 
@@ -197,6 +199,15 @@ export class Router {
       this.message('Tapez un code de service puis Envoi');
       return;
     }
+    if (typed.startsWith('*')) {
+      // A resume code: the session it names takes this line; a refusal is said here.
+      this.typed = '';
+      this.redrawInput();
+      void this.context.resumeWithCode(typed.slice(1)).then((refusal) => {
+        if (refusal !== undefined) this.message(refusal);
+      });
+      return;
+    }
     const service = this.context.directory.find(typed);
     this.typed = '';
     if (service === undefined) {
@@ -290,6 +301,8 @@ export class Router {
     const screen = this.freshScreen();
     const services = this.context.directory.list();
     screen.write(homePage(this.typed, services[0]?.code));
+    const code = this.context.resumeCode();
+    if (code !== undefined) screen.write(resumeCodeLine(code, this.typed));
     if (message !== undefined) screen.write(rowZeroMessage(message));
     this.context.line.show(screen);
   }

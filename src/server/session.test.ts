@@ -123,7 +123,8 @@ describe('sessions', () => {
   });
 
   it('say goodbye on row 0 of every session on shutdown, then close the sockets and the store', async () => {
-    const server = await gateway();
+    // Without resuming, nothing to come back to: a plain goodbye.
+    const server = await gateway({ limits: { resumeWindowMs: 0 } });
     const home = await minitel(server);
     const visiting = await minitel(server, '/ECHO/ws');
     await server.gateway.stop();
@@ -131,6 +132,17 @@ describe('sessions', () => {
     await visiting.waitForClose();
     for (const m of [home, visiting]) expect(m.row(0)).toMatch(/maintenance/);
     await expect(server.store.sessions.recent(1)).rejects.toThrow();
+  });
+
+  it('on shutdown, tell a session that has a resume code (a link without tokens) the code that takes it back', async () => {
+    const server = await gateway();
+    const home = await minitel(server);
+    const code = /tapez \*([A-Z0-9]{8})/.exec(home.row(24))?.[1];
+    expect(code).toBeDefined();
+    await server.gateway.stop();
+    await home.waitForClose();
+    expect(home.row(0)).toBe(`Rappelez, tapez *${code} Envoi`);
+    expect(server.logs.find((l) => l.msg === 'sessions handed over for their clients to resume')).toMatchObject({ sessions: 1, handedOver: 1 });
   });
 });
 

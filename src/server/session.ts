@@ -52,6 +52,8 @@ export interface Connection {
   sendResumeToken?(token: string, windowMs: number): void;
   /** Closes telling the client to come back, to this address or another behind it (WebSocket 1012, Service Restart). */
   restart?(): void;
+  /** The session its input goes to (a resume code typed on it gives it to another session). */
+  session?: Session;
   /** Still open (false once the client has gone); transports that cannot tell leave it out. */
   isOpen?(): boolean;
 }
@@ -70,6 +72,12 @@ export interface SessionHost {
   readonly diffCache?: DiffCache;
   /** Called once, when the session is over. */
   sessionEnded(session: Session): void;
+  /**
+   * The user typed `*CODE` at the home page of `session`: the session that
+   * code names takes this link over. Undefined once it has (`session` is
+   * then over), else what to tell the user on row 0.
+   */
+  resumeWithCode(session: Session, typed: string): Promise<string | undefined>;
 }
 
 export interface SessionOptions {
@@ -100,6 +108,9 @@ const CLEAR_SCREEN = Uint8Array.of(0x1f, 0x40, 0x41, 0x18, 0x0a, 0x0c, 0x14);
 /** CR is the ⏎ key; PC clients press it for Envoi, so it is read as Envoi (MiniPavi does the same). */
 const ENVOI: InputEvent = Object.freeze({ type: 'function', name: 'Envoi' });
 
+/** Row 0 of a Minitel whose instance stops: how to take the session back on the next call. */
+export const handOverNotice = (code: string): string => `Rappelez, tapez *${code} Envoi`;
+
 let sequence = 0;
 
 /** A short id, unique in this process and unlikely to repeat across restarts. */
@@ -125,6 +136,8 @@ export class Session implements PacerSink, SessionLine {
   keepsCheckpoint = false;
   /** The service code shown in metrics ('-' on the home page). */
   metricService: string = HOME_SERVICE;
+  /** The code its user types to take it back from another link (links without resume tokens: TCP, serial), shown on the home page. */
+  resumeCode: string | undefined;
 
   private readonly parser = new KeyParser();
   private phase = Phase.PROBING;
@@ -179,7 +192,14 @@ export class Session implements PacerSink, SessionLine {
         host.metrics.moved(this.transport, this.metricService, service);
         this.metricService = service;
       },
+      resumeCode: () => this.resumeCode,
+      resumeWithCode: (typed) => host.resumeWithCode(this, typed),
     };
+  }
+
+  /** How another session on this session's link starts (a resume code typed here). */
+  get linkOptions(): SessionOptions {
+    return { speed: this.options.speed, capabilities: { ...this.capabilities } };
   }
 
   /** The link the session talks through now (another one after a resume). */
@@ -302,7 +322,8 @@ export class Session implements PacerSink, SessionLine {
     // That link was lost already (a missed pong, then its close event): the session waits on.
     if (this.phase === Phase.DETACHED && from !== undefined) return;
     const window = this.host.limits.resumeWindowMs;
-    if (this.phase === Phase.RUNNING && this.link.resumable === true && !deliberate && window > 0) {
+    const comesBack = this.link.resumable === true || this.resumeCode !== undefined;
+    if (this.phase === Phase.RUNNING && comesBack && !deliberate && window > 0) {
       this.detach(reason, window);
       return;
     }
@@ -507,11 +528,29 @@ export class Session implements PacerSink, SessionLine {
    */
   handOver(): void {
     if (this.phase >= Phase.ENDING) return;
-    this.phase = Phase.ENDING;
     this.keepsCheckpoint = true;
+    if (this.link.resumable !== true && this.resumeCode !== undefined) {
+      // A link without tokens cannot come back by itself: its user is shown the code that takes the session back.
+      void this.end('handed over', handOverNotice(this.resumeCode));
+      return;
+    }
+    this.phase = Phase.ENDING;
     this.finish('handed over');
     if (this.link.restart !== undefined) this.link.restart();
     else this.link.close();
+  }
+
+  /**
+   * Its client typed another session's resume code at the home page: that
+   * session takes this link, and this one ends without a word on the line.
+   */
+  yieldLink(): Connection {
+    if (this.phase < Phase.ENDING) {
+      this.phase = Phase.ENDING;
+      clearTimeout(this.probeTimer);
+      this.finish('its link went to a resumed session');
+    }
+    return this.link;
   }
 
   private detach(reason: string, windowMs: number): void {

@@ -172,18 +172,21 @@ describe.skipIf(!hasSocat)('a serial cable unplugged and plugged back', () => {
     await closeLine(line);
   });
 
-  it('ends the session, opens the device again once it is back, probes it and shows the home page', { timeout: 30_000 }, async () => {
+  it('keeps the session for its code, opens the device again once it is back, probes it and shows the home page; the code takes the session back', { timeout: 30_000 }, async () => {
     line = await serialLine();
     const { minitel, server, dir } = line;
     await minitel.waitFor(/Tapez le code/);
     expect(server.gateway.sessionCount).toBe(1);
+    const code = /tapez \*([A-Z0-9]{8})/.exec(minitel.row(24))![1];
+    minitel.type('ECH');
+    await minitel.waitFor(/Code : +ECH\./);
 
     // Unplugged: the pty pair disappears under both ends.
     const ended = new Promise((resolve) => line!.socat.once('exit', resolve));
     line.socat.kill();
     await ended;
     await expect.poll(() => server.logs.some((entry) => String(entry.msg).startsWith('serial line closed')), { timeout: 5000 }).toBe(true);
-    await expect.poll(() => server.gateway.sessionCount, { timeout: 5000 }).toBe(0);
+    await expect.poll(() => server.logs.some((entry) => entry.msg === 'link lost: session kept for its client to resume'), { timeout: 5000 }).toBe(true);
     minitel.close();
 
     // Plugged back: a new pty at the same path, and a Minitel on its far end.
@@ -191,9 +194,13 @@ describe.skipIf(!hasSocat)('a serial cable unplugged and plugged back', () => {
     line.socat = cable.socat;
     replugged = await SerialMinitel.open(cable.minitelSide);
     await replugged.waitFor(/Tapez le code/, 15_000);
-    expect(server.gateway.sessionCount).toBe(1);
+    expect(server.gateway.sessionCount).toBe(2);
     expect(server.logs.some((entry) => entry.msg === 'serial line open again')).toBe(true);
-    replugged.type('ECHO');
+    replugged.type(`*${code}`);
+    replugged.key('Envoi');
+    await replugged.waitFor(/Code : +ECH\./);
+    await expect.poll(() => server.gateway.sessionCount).toBe(1);
+    replugged.type('O');
     replugged.key('Envoi');
     await replugged.waitFor(/Service ECHO/);
   });
