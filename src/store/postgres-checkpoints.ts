@@ -8,7 +8,7 @@
  */
 import type { CheckpointEntry, CheckpointReplaces, CheckpointStore, SessionCheckpoint } from './store.js';
 import { STORE_LIMITS } from './limits.js';
-import { fromText, int, param, toText, type Queries } from './postgres-text.js';
+import { fromText, int, param, toText, type Queries, type Queryable } from './postgres-text.js';
 import { checkCheckpointEntries, checkLength, checkTokenHash, timeOf } from './validate.js';
 
 interface CheckpointRow {
@@ -59,14 +59,18 @@ export class PostgresCheckpoints implements CheckpointStore {
     // (only unconditional entries can repeat a session: checked above).
     const last = new Map(entries.map((entry) => [entry.checkpoint.sessionId, entry]));
     const rows = [...last.values()];
-    const refused: string[] = [];
-    for (let from = 0; from < rows.length; from += CHECKPOINTS_PER_STATEMENT) {
-      const chunk = rows.slice(from, from + CHECKPOINTS_PER_STATEMENT);
-      await this.upsert(chunk.filter((entry) => entry.replaces === undefined));
-      refused.push(...(await this.insertIfNone(chunk.filter((entry) => entry.replaces === null))));
-      refused.push(...(await this.replace(chunk.filter((entry) => typeof entry.replaces === 'string'))));
-    }
-    return refused;
+    if (rows.length === 0) return [];
+    // One transaction, as on SQLite: a call that fails wrote nothing, so a writer knows which row it left.
+    return this.store.transaction(async (db) => {
+      const refused: string[] = [];
+      for (let from = 0; from < rows.length; from += CHECKPOINTS_PER_STATEMENT) {
+        const chunk = rows.slice(from, from + CHECKPOINTS_PER_STATEMENT);
+        await upsert(db, chunk.filter((entry) => entry.replaces === undefined));
+        refused.push(...(await insertIfNone(db, chunk.filter((entry) => entry.replaces === null))));
+        refused.push(...(await replace(db, chunk.filter((entry) => typeof entry.replaces === 'string'))));
+      }
+      return refused;
+    });
   }
 
   async claim(tokenHash: string, now?: Date): Promise<SessionCheckpoint | null> {
@@ -105,42 +109,41 @@ export class PostgresCheckpoints implements CheckpointStore {
     const result = await this.store.run((db) => db.query('DELETE FROM checkpoints WHERE expires_ms <= $1', [at]));
     return result.rowCount ?? 0;
   }
-
-  /** Writes whatever the sessions have. */
-  private async upsert(entries: readonly CheckpointEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    await this.store.run((db) => db.query(`${INSERT} ${tuples(entries.length, 6)} ${UPSERT_SET}`, entries.flatMap(rowValues)));
-  }
-
-  /** Writes the sessions that have no row; those that have one, refused. */
-  private async insertIfNone(entries: readonly CheckpointEntry[]): Promise<string[]> {
-    if (entries.length === 0) return [];
-    const result = await this.store.run((db) =>
-      db.query<{ session_id: string }>(`${INSERT} ${tuples(entries.length, 6)} ON CONFLICT (session_id) DO NOTHING RETURNING session_id`, entries.flatMap(rowValues)),
-    );
-    return refusedOf(entries, result.rows);
-  }
-
-  /** Rewrites the sessions whose row is still under the hash each names; the others, refused. */
-  private async replace(entries: readonly CheckpointEntry[]): Promise<string[]> {
-    if (entries.length === 0) return [];
-    const values = entries.flatMap((entry) => [...rowValues(entry), entry.replaces]);
-    const casts = ['::text', '::text', '::integer', '::text', '::bigint', '::bigint', '::text'];
-    const result = await this.store.run((db) =>
-      db.query<{ session_id: string }>(
-        `UPDATE checkpoints AS c SET token_hash = v.token_hash, version = v.version, state = v.state, saved_ms = v.saved_ms, expires_ms = v.expires_ms
-         FROM (VALUES ${tuples(entries.length, 7, casts)}) AS v (session_id, token_hash, version, state, saved_ms, expires_ms, replaces)
-         WHERE c.session_id = v.session_id AND c.token_hash = v.replaces
-         RETURNING c.session_id`,
-        values,
-      ),
-    );
-    return refusedOf(entries, result.rows);
-  }
 }
 
 /** The entries' sessions that are not among the rows a statement returned. */
 function refusedOf(entries: readonly CheckpointEntry[], written: readonly { session_id: string }[]): string[] {
   const done = new Set(written.map((row) => fromText(row.session_id)));
   return entries.map((entry) => entry.checkpoint.sessionId).filter((id) => !done.has(id));
+}
+
+/** Writes whatever the sessions have. */
+async function upsert(db: Queryable, entries: readonly CheckpointEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.query(`${INSERT} ${tuples(entries.length, 6)} ${UPSERT_SET}`, entries.flatMap(rowValues));
+}
+
+/** Writes the sessions that have no row; those that have one, refused. */
+async function insertIfNone(db: Queryable, entries: readonly CheckpointEntry[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const result = await db.query<{ session_id: string }>(
+    `${INSERT} ${tuples(entries.length, 6)} ON CONFLICT (session_id) DO NOTHING RETURNING session_id`,
+    entries.flatMap(rowValues),
+  );
+  return refusedOf(entries, result.rows);
+}
+
+/** Rewrites the sessions whose row is still under the hash each names; the others, refused. */
+async function replace(db: Queryable, entries: readonly CheckpointEntry[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const values = entries.flatMap((entry) => [...rowValues(entry), entry.replaces]);
+  const casts = ['::text', '::text', '::integer', '::text', '::bigint', '::bigint', '::text'];
+  const result = await db.query<{ session_id: string }>(
+    `UPDATE checkpoints AS c SET token_hash = v.token_hash, version = v.version, state = v.state, saved_ms = v.saved_ms, expires_ms = v.expires_ms
+     FROM (VALUES ${tuples(entries.length, 7, casts)}) AS v (session_id, token_hash, version, state, saved_ms, expires_ms, replaces)
+     WHERE c.session_id = v.session_id AND c.token_hash = v.replaces
+     RETURNING c.session_id`,
+    values,
+  );
+  return refusedOf(entries, result.rows);
 }

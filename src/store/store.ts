@@ -167,8 +167,9 @@ export interface CheckpointStore {
    */
   save(checkpoint: SessionCheckpoint, tokenHash: string, replaces?: CheckpointReplaces): Promise<boolean>;
   /**
-   * Saves several checkpoints in one write: one transaction and one sync to
-   * disk on SQLite, one statement per 500 on PostgreSQL. Every checkpoint is
+   * Saves several checkpoints in one write: one transaction (and one sync to
+   * disk on SQLite; statements of 500 rows in it on PostgreSQL), so a call
+   * that fails wrote none of them. Every checkpoint is
    * checked first: one invalid checkpoint fails the call before anything is
    * written. A session given twice keeps the last; given twice with a
    * condition, it fails the call (TELETEL_E_VALUE). Resolves with the
