@@ -14,7 +14,7 @@
  * - corrupt: the stored state is not JSON, or fails the caller's check;
  * - unavailable: the store did not answer.
  */
-import type { CheckpointStore } from '../store/store.js';
+import type { CheckpointReplaces, CheckpointStore } from '../store/store.js';
 import { RESUME_LIMITS } from './limits.js';
 import { newResumeToken, readResumeToken } from './resume-token.js';
 import { readResumeCode } from './resume-code.js';
@@ -53,18 +53,23 @@ export class SessionCheckpoints<T> {
     return token;
   }
 
-  /** Saves the state under the hash of a token the client already holds (a hand-over: the client keeps its token). */
-  async saveUnder(sessionId: string, state: T, tokenHash: string): Promise<void> {
-    await this.saveManyUnder([{ sessionId, state, tokenHash }]);
+  /**
+   * Saves the state under the hash of a token the client already holds (a
+   * hand-over: the client keeps its token). With `replaces`, only over the
+   * row expected (store.ts, CheckpointReplaces): false when it was not there.
+   */
+  async saveUnder(sessionId: string, state: T, tokenHash: string, replaces?: CheckpointReplaces): Promise<boolean> {
+    return (await this.saveManyUnder([{ sessionId, state, tokenHash, replaces }])).length === 0;
   }
 
-  /** Saves several sessions' states in one write (the running checkpoints of one tick). */
-  async saveManyUnder(entries: readonly { sessionId: string; state: T; tokenHash: string }[]): Promise<void> {
+  /** Saves several sessions' states in one write (the running checkpoints of one tick); the sessions whose condition failed. */
+  async saveManyUnder(entries: readonly { sessionId: string; state: T; tokenHash: string; replaces?: CheckpointReplaces }[]): Promise<string[]> {
     const at = this.now();
-    await this.store.saveMany(
-      entries.map(({ sessionId, state, tokenHash }) => ({
+    return this.store.saveMany(
+      entries.map(({ sessionId, state, tokenHash, replaces }) => ({
         checkpoint: { sessionId, version: this.options.version, state: JSON.stringify(state), savedAt: new Date(at), expiresAt: new Date(at + this.ttlMs) },
         tokenHash,
+        replaces,
       })),
     );
   }
@@ -105,9 +110,9 @@ export class SessionCheckpoints<T> {
     return state === undefined ? { ok: false, reason: 'corrupt', sessionId: id } : { ok: true, sessionId: id, state, savedAt: found.savedAt.getTime() };
   }
 
-  /** The session ended normally: nothing is left to resume. */
-  async forget(sessionId: string): Promise<void> {
-    await this.store.delete(sessionId);
+  /** The session ended normally: nothing is left to resume. With `tokenHash`, only the row under it; whether there was one. */
+  forget(sessionId: string, tokenHash?: string): Promise<boolean> {
+    return this.store.delete(sessionId, tokenHash);
   }
 
   /** Deletes expired checkpoints (run now and then); how many. */

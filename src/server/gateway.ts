@@ -18,6 +18,7 @@ import { GatewayMetrics } from './metrics.js';
 import type { DiffEncoder } from './pacer.js';
 import { ResumableSessions } from './resumable.js';
 import { SessionCheckpoints } from './checkpoints.js';
+import { OwnedCheckpoints } from './owned-checkpoints.js';
 import { RunningCheckpoints } from './running-checkpoints.js';
 import { hashToken } from './resume-token.js';
 import { CodeFailures, readResumeCode } from './resume-code.js';
@@ -72,6 +73,8 @@ export class Gateway implements SessionHost, SessionFactory {
   private readonly codeFailures = new CodeFailures();
   /** Sessions handed over by an instance that stopped, in the store (shared by instances on one database). */
   private readonly checkpoints: SessionCheckpoints<SessionState>;
+  /** The same, for this instance's sessions: each writes and deletes only its own row (owned-checkpoints.ts). */
+  private readonly owned: OwnedCheckpoints<SessionState, Session>;
   private readonly running: RunningCheckpoints<SessionState, Session>;
   private readonly http: HttpServer;
   private readonly websocket: WebSocketTransport;
@@ -94,7 +97,13 @@ export class Gateway implements SessionHost, SessionFactory {
       validate: readSessionState,
       ttlMs: Math.max(1, config.limits.resumeWindowMs),
     });
-    this.running = new RunningCheckpoints(this.checkpoints, (session) => this.resumes.tokenHash(session), this.log);
+    this.owned = new OwnedCheckpoints(this.checkpoints);
+    this.running = new RunningCheckpoints(
+      this.owned,
+      (session) => this.resumes.tokenHash(session),
+      this.log,
+      (session) => this.takenElsewhere(session),
+    );
     this.services = new ServiceDirectory(options.services);
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the /health getters and by GUIDE
     const gateway = this;
@@ -286,7 +295,8 @@ export class Gateway implements SessionHost, SessionFactory {
     }
     if (current.ended || current.connection.isOpen?.() === false || this.stopping) {
       // The user left, or this instance is stopping, while the store answered: the checkpoint goes back for the next try.
-      await this.checkpoints.saveUnder(found.sessionId, found.state, read.hash).catch((error: unknown) => {
+      // Only where the session has no row, as for a token (resumeCheckpoint).
+      await this.checkpoints.saveUnder(found.sessionId, found.state, read.hash, null).catch((error: unknown) => {
         this.log.warn({ session: found.sessionId, err: error }, 'checkpoint claimed for a user who left could not be put back');
       });
       return undefined;
@@ -341,7 +351,9 @@ export class Gateway implements SessionHost, SessionFactory {
    * checkpointed in the store under that token and ended with WebSocket 1012,
    * so the client comes back, to another instance on the same database or to
    * this one restarted, and continues there (at most `shutdownGraceMs` for
-   * all). A session whose checkpoint could not be written gets the goodbye.
+   * all). A session whose checkpoint could not be written gets the goodbye;
+   * one whose client took it to another instance meanwhile (a detached copy,
+   * its checkpoint claimed there) writes nothing and just ends.
    */
   private async handOver(): Promise<void> {
     const held = [...this.sessions].filter((session) => !session.ended && this.resumes.tokenHash(session) !== undefined);
@@ -353,7 +365,10 @@ export class Gateway implements SessionHost, SessionFactory {
       const hash = this.resumes.tokenHash(session);
       if (hash === undefined || session.ended) return false;
       const state = session.state();
-      await this.checkpoints.saveUnder(session.id, state, hash);
+      if (!(await this.owned.save(session, state, hash))) {
+        this.takenElsewhere(session);
+        return false;
+      }
       if (session.ended) return false;
       session.handOver();
       this.metrics.resume('handed-over');
@@ -378,9 +393,12 @@ export class Gateway implements SessionHost, SessionFactory {
     const found = await this.checkpoints.resume(token);
     if (found.ok && (connection.isOpen?.() === false || this.stopping)) {
       // The client left, or this instance is stopping, while the store answered: the checkpoint goes back for its next try.
-      await this.checkpoints.saveUnder(found.sessionId, found.state, hashToken(token)).catch((error: unknown) => {
+      // Only where the session has no row: none can have been written since the claim but by a copy that took it over again.
+      const putBack = await this.checkpoints.saveUnder(found.sessionId, found.state, hashToken(token), null).catch((error: unknown) => {
         this.log.warn({ session: found.sessionId, err: error }, 'checkpoint claimed for a client that left could not be put back');
+        return true;
       });
+      if (!putBack) this.log.info({ session: found.sessionId }, 'checkpoint claimed for a client that left not put back: the session was taken again meanwhile');
       if (connection.isOpen?.() !== false) connection.restart?.();
       return undefined;
     }
@@ -397,10 +415,19 @@ export class Gateway implements SessionHost, SessionFactory {
   /** Its old instance may still hold a session just taken from its checkpoint (two instances behind one balancer): the checkpoint wins. */
   private endStaleCopy(sessionId: string): void {
     const stale = [...this.sessions].find((session) => session.id === sessionId);
-    if (stale === undefined) return;
-    // Its checkpoint is the one just taken: ending the stale copy must not delete what the new one saves.
-    stale.keepsCheckpoint = true;
-    stale.hangUp('resumed elsewhere', 'Session reprise ailleurs');
+    if (stale !== undefined) this.takenElsewhere(stale);
+  }
+
+  /**
+   * Another instance (or a newer copy here) took this session over: its
+   * client resumed there. This copy is stale: it ends, and its checkpoint,
+   * which is the other's now, stays.
+   */
+  private takenElsewhere(session: Session): void {
+    if (session.ended) return;
+    this.log.info({ session: session.id, detached: session.detached }, 'session taken over elsewhere: this copy ends');
+    session.keepsCheckpoint = true;
+    session.hangUp('resumed elsewhere', 'Session reprise ailleurs');
   }
 
   private refuseResume(connection: Connection, reason: string, options: SessionOptions): Session {

@@ -2,12 +2,14 @@
  * The running-checkpoint writer on its own: which sessions it saves on a
  * tick, how it spreads them, what it does when the store refuses, and what
  * an ending session leaves behind. A recording checkpoint store stands in
- * for SessionCheckpoints (the integration tests use the real one).
+ * for SessionCheckpoints under OwnedCheckpoints (the integration tests use
+ * the real one).
  */
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../store/errors.js';
 import type { SessionCheckpoints } from './checkpoints.js';
+import { OwnedCheckpoints } from './owned-checkpoints.js';
 import { RUNNING_CHECKPOINT_LIMITS, RunningCheckpoints, type CheckpointedSession } from './running-checkpoints.js';
 
 class FakeSession implements CheckpointedSession<{ id: string; changes: number }> {
@@ -25,10 +27,15 @@ interface Written {
   sessionId: string;
   state: unknown;
   tokenHash: string;
+  replaces?: string | null;
 }
 
-/** Records every write; `refuse` makes batches fail (for their content, or as a store that is down) and singles of the ids it names. */
-function recordingStore(refuse: { batches?: 'content' | 'down'; ids?: string[] } = {}) {
+/**
+ * Records every write; `refuse` makes batches fail (for their content, or as
+ * a store that is down) and singles of the ids it names; `taken` names
+ * sessions whose rows another instance claimed (their conditional writes refused).
+ */
+function recordingStore(refuse: { batches?: 'content' | 'down'; ids?: string[]; taken?: string[] } = {}) {
   const batches: Written[][] = [];
   const singles: Written[] = [];
   const attempts: string[] = [];
@@ -37,24 +44,36 @@ function recordingStore(refuse: { batches?: 'content' | 'down'; ids?: string[] }
     saveManyUnder: async (entries: readonly Written[]) => {
       if (refuse.batches === 'content') throw new StoreError('TELETEL_E_STORE_LIMIT', 'a state over the limit');
       if (refuse.batches === 'down') throw new StoreError('TELETEL_E_STORE_UNAVAILABLE', 'no database');
-      batches.push([...entries]);
+      const taken = entries.filter((e) => refuse.taken?.includes(e.sessionId));
+      batches.push(entries.filter((e) => !taken.includes(e)));
+      return taken.map((e) => e.sessionId);
     },
     saveUnder: async (sessionId: string, state: unknown, tokenHash: string) => {
       attempts.push(sessionId);
       if (refuse.ids?.includes(sessionId)) throw new Error(`refused ${sessionId}`);
       singles.push({ sessionId, state, tokenHash });
+      return true;
     },
-    forget: async (sessionId: string) => void deleted.push(sessionId),
+    forget: async (sessionId: string) => {
+      deleted.push(sessionId);
+      return true;
+    },
   };
-  return { batches, singles, attempts, deleted, checkpoints: store as unknown as SessionCheckpoints<{ id: string; changes: number }> };
+  const owned = new OwnedCheckpoints<{ id: string; changes: number }, FakeSession>(store as unknown as SessionCheckpoints<{ id: string; changes: number }>);
+  return { batches, singles, attempts, deleted, checkpoints: owned };
 }
 
 /** A refresh interval long enough never to matter, where a test is not about it. */
 const DAY = 86_400_000;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 
-function writer(store: ReturnType<typeof recordingStore>, withToken: (s: FakeSession) => boolean = () => true) {
-  return new RunningCheckpoints<{ id: string; changes: number }, FakeSession>(store.checkpoints, (s) => (withToken(s) ? `hash-${s.id}` : undefined), pino({ level: 'silent' }));
+function writer(store: ReturnType<typeof recordingStore>, withToken: (s: FakeSession) => boolean = () => true, taken: (s: FakeSession) => void = () => {}) {
+  return new RunningCheckpoints<{ id: string; changes: number }, FakeSession>(
+    store.checkpoints,
+    (s) => (withToken(s) ? `hash-${s.id}` : undefined),
+    pino({ level: 'silent' }),
+    taken,
+  );
 }
 
 describe('the running-checkpoint writer', () => {
@@ -223,5 +242,21 @@ describe('the running-checkpoint writer', () => {
     w.tick(new Set([s]), 1100, 1000, 60_000, DAY);
     await settle();
     expect(store.batches.flat().map((e) => e.tokenHash)).toEqual(['hash-old', 'hash-new']);
+  });
+
+  it('writes over the row it wrote last, and reports a session whose row another instance took', async () => {
+    const store = recordingStore({ taken: ['b'] });
+    const [a, b] = [new FakeSession('a'), new FakeSession('b')];
+    const reported: string[] = [];
+    const w = writer(store, () => true, (s) => reported.push(s.id));
+    w.tick(new Set([a, b]), 1000, 1000, 1000, DAY);
+    await settle();
+    expect(reported).toEqual(['b']);
+    // First write: no row expected. The next one of `a`: its own row, under the hash it wrote.
+    expect(store.batches.flat()).toEqual([expect.objectContaining({ sessionId: 'a', replaces: null })]);
+    a.changes++;
+    w.tick(new Set([a]), 2000, 1000, 1000, DAY);
+    await settle();
+    expect(store.batches.flat().at(-1)).toMatchObject({ sessionId: 'a', replaces: 'hash-a' });
   });
 });

@@ -10,7 +10,13 @@
  * when its client holds a resume token and it changed (a key, a reattached
  * link) since its last save, or was never saved, or its checkpoint is half
  * way to expiring; under the hash of the token its client holds, as a
- * hand-over would. A detached session is not written.
+ * hand-over would. A detached session is not written: its checkpoint
+ * expires with its window.
+ *
+ * Every write and delete goes through OwnedCheckpoints, so a copy of a
+ * session another instance took over (its client came back there) writes
+ * nothing over that instance's checkpoint: it is reported (`taken`) and the
+ * gateway ends it.
  *
  * A session that ends for good (the user left, the visit hung up) takes its
  * checkpoint with it: its token must not bring back an ended session. One
@@ -18,8 +24,14 @@
  */
 import type { Logger } from 'pino';
 import { isStoreError } from '../store/errors.js';
-import type { SessionCheckpoints } from './checkpoints.js';
 import { Rounds } from './rounds.js';
+
+/** What the writer needs of OwnedCheckpoints (owned-checkpoints.ts). */
+export interface CheckpointWriter<S, T> {
+  saveMany(entries: readonly { session: T; state: S; tokenHash: string }[]): Promise<Set<T>>;
+  save(session: T, state: S, tokenHash: string): Promise<boolean>;
+  forget(session: T): Promise<'deleted' | 'none' | 'taken'>;
+}
 
 export interface CheckpointedSession<S> {
   readonly id: string;
@@ -56,10 +68,12 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
   private stopped = false;
 
   constructor(
-    private readonly checkpoints: SessionCheckpoints<S>,
+    private readonly checkpoints: CheckpointWriter<S, T>,
     /** The hash of the token the session's client holds, if it holds one. */
     private readonly tokenHash: (session: T) => string | undefined,
     private readonly log: Logger,
+    /** The session's checkpoint was found claimed by another instance: this copy is stale. */
+    private readonly taken: (session: T) => void = () => {},
   ) {}
 
   /**
@@ -103,7 +117,12 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
   }
 
   private forget(session: T, warning: string): void {
-    this.checkpoints.forget(session.id).catch((error: unknown) => this.log.warn({ session: session.id, err: error }, warning));
+    this.checkpoints.forget(session).then(
+      (outcome) => {
+        if (outcome === 'taken') this.taken(session);
+      },
+      (error: unknown) => this.log.warn({ session: session.id, err: error }, warning),
+    );
   }
 
   /** The session's checkpoint if one is due now, marked as being saved. */
@@ -147,8 +166,8 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
       return ok;
     });
     if (live.length > 0) {
-      const writing = this.checkpoints.saveManyUnder(live.map(({ session, state, hash }) => ({ sessionId: session.id, state, tokenHash: hash }))).then(
-        () => live.forEach((entry) => this.written(entry)),
+      const writing = this.checkpoints.saveMany(live.map(({ session, state, hash }) => ({ session, state, tokenHash: hash }))).then(
+        (taken) => live.forEach((entry) => (taken.has(entry.session) ? this.lost(entry) : this.written(entry))),
         (error: unknown) => {
           if (!isStoreError(error, 'TELETEL_E_STORE_LIMIT') && !isStoreError(error, 'TELETEL_E_VALUE')) {
             live.forEach((entry) => this.retryLater(entry));
@@ -156,8 +175,8 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
             return;
           }
           for (const entry of live) {
-            this.checkpoints.saveUnder(entry.session.id, entry.state, entry.hash).then(
-              () => this.written(entry),
+            this.checkpoints.save(entry.session, entry.state, entry.hash).then(
+              (saved) => (saved ? this.written(entry) : this.lost(entry)),
               (single: unknown) => {
                 this.retryLater(entry);
                 this.log.warn({ session: entry.session.id, err: single }, 'session checkpoint not written');
@@ -185,6 +204,12 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
       this.retryLater(entry);
       this.forget(session, 'superseded session checkpoint not deleted');
     }
+  }
+
+  /** Not written: another instance took the session over. */
+  private lost(entry: Due<S, T>): void {
+    entry.saved.saving = false;
+    this.taken(entry.session);
   }
 
   /** Not written (or written stale): written again at its next turn. */

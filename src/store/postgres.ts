@@ -28,7 +28,8 @@ import { LATEST_VERSION } from './migrations.js';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations.js';
 import { POSTGRES_LIMITS, STORE_LIMITS } from './limits.js';
 import { checkLength, messageOf } from './validate.js';
-import { PostgresAccounts, PostgresCheckpoints, PostgresKeyValue, PostgresMail, PostgresSessionLog } from './postgres-tables.js';
+import { PostgresCheckpoints } from './postgres-checkpoints.js';
+import { PostgresAccounts, PostgresKeyValue, PostgresMail, PostgresSessionLog } from './postgres-tables.js';
 import { fromText, toText, type Queries, type Queryable } from './postgres-text.js';
 
 export interface PostgresStoreOptions {

@@ -141,20 +141,41 @@ export interface SessionCheckpoint {
   expiresAt: Date;
 }
 
+/**
+ * What a conditional checkpoint write expects to find in the store: the
+ * token hash of the row it replaces (the one its writer wrote last), or null
+ * for no row of that session at all. Left out, the write replaces whatever
+ * is there (tools and tests; a gateway always says).
+ */
+export type CheckpointReplaces = string | null;
+
+export interface CheckpointEntry {
+  checkpoint: SessionCheckpoint;
+  tokenHash: string;
+  replaces?: CheckpointReplaces;
+}
+
 export interface CheckpointStore {
   /**
    * Saves the session's checkpoint, replacing the one it had: the previous
    * token stops working at once. `tokenHash` is the hash of the token the
-   * client holds (never the token itself).
+   * client holds (never the token itself). With `replaces` (see
+   * CheckpointReplaces), nothing is written unless the row is as expected:
+   * false then. So a copy of a session whose checkpoint another instance
+   * claimed (its row gone, or rewritten under a new token) cannot put its
+   * older state back.
    */
-  save(checkpoint: SessionCheckpoint, tokenHash: string): Promise<void>;
+  save(checkpoint: SessionCheckpoint, tokenHash: string, replaces?: CheckpointReplaces): Promise<boolean>;
   /**
-   * Saves several checkpoints in one write: one transaction and one sync to
-   * disk on SQLite, one statement per 500 on PostgreSQL. Every checkpoint is
+   * Saves several checkpoints in one write: one transaction (and one sync to
+   * disk on SQLite; statements of 500 rows in it on PostgreSQL), so a call
+   * that fails wrote none of them. Every checkpoint is
    * checked first: one invalid checkpoint fails the call before anything is
-   * written. A session given twice keeps the last.
+   * written. A session given twice keeps the last; given twice with a
+   * condition, it fails the call (TELETEL_E_VALUE). Resolves with the
+   * sessions whose condition did not hold, which were not written.
    */
-  saveMany(entries: readonly { checkpoint: SessionCheckpoint; tokenHash: string }[]): Promise<void>;
+  saveMany(entries: readonly CheckpointEntry[]): Promise<string[]>;
   /**
    * Takes the checkpoint of this token hash, deleting it in the same
    * statement, so a token resumes a session once, even when two instances
@@ -164,8 +185,13 @@ export interface CheckpointStore {
   claim(tokenHash: string, now?: Date): Promise<SessionCheckpoint | null>;
   /** The session's checkpoint without taking it (for operators and tests), or null. */
   get(sessionId: string): Promise<SessionCheckpoint | null>;
-  /** Forgets the session's checkpoint (the session ended); whether there was one. */
-  delete(sessionId: string): Promise<boolean>;
+  /**
+   * Forgets the session's checkpoint (the session ended); whether there was
+   * one. With `tokenHash`, only the row written under it: a copy of the
+   * session deletes its own row, never the one of an instance that took the
+   * session over.
+   */
+  delete(sessionId: string, tokenHash?: string): Promise<boolean>;
   /** Deletes the checkpoints expired at `now`; how many. */
   purgeExpired(now?: Date): Promise<number>;
 }

@@ -1,7 +1,7 @@
 /** Checks shared by every Store implementation, so they refuse the same inputs with the same messages. */
 import { StoreError } from './errors.js';
 import { STORE_LIMITS } from './limits.js';
-import type { AccountRole, NewMailMessage, SessionCheckpoint, SessionRecord } from './store.js';
+import type { AccountRole, CheckpointEntry, NewMailMessage, SessionCheckpoint, SessionRecord } from './store.js';
 
 /** Letters, digits, '-', '_' and '.', starting with a letter or digit. */
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -147,6 +147,25 @@ export function checkCheckpoint(checkpoint: SessionCheckpoint, tokenHash: string
     ['expiresAt', checkpoint.expiresAt],
   ] as const) {
     if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new StoreError('TELETEL_E_VALUE', `${what} must be a valid Date`);
+  }
+}
+
+/**
+ * The entries of a saveMany, checked whole before anything is written. A
+ * conditional entry must be its session's only one: its condition is about
+ * the row before the call, which a second entry would have changed.
+ */
+export function checkCheckpointEntries(entries: readonly CheckpointEntry[]): void {
+  const seen = new Map<string, boolean>();
+  for (const { checkpoint, tokenHash, replaces } of entries) {
+    checkCheckpoint(checkpoint, tokenHash);
+    if (replaces !== undefined && replaces !== null) checkTokenHash(replaces);
+    const conditional = replaces !== undefined;
+    const before = seen.get(checkpoint.sessionId);
+    if (before !== undefined && (before || conditional)) {
+      throw new StoreError('TELETEL_E_VALUE', `session ${checkpoint.sessionId} is given twice, with a condition on its row`);
+    }
+    seen.set(checkpoint.sessionId, conditional);
   }
 }
 

@@ -15,6 +15,7 @@ import { isStoreError } from '../errors.js';
 import { STORE_LIMITS } from '../limits.js';
 import { LATEST_VERSION } from '../migrations.js';
 import type { SessionCheckpoint, Store } from '../store.js';
+import { checkpointConditionTests } from './checkpoint-conditions.js';
 
 /** One place a store lives: a SQLite file, or a PostgreSQL schema. */
 export interface Location {
@@ -426,6 +427,8 @@ export function describeStoreContract(make: () => Backend): void {
       store = await location.open();
       expect((await store.checkpoints.claim(hash('d')))?.state).toBe('{"row":3}');
     });
+
+    checkpointConditionTests(() => store);
   });
 
   describe('concurrent writes', () => {

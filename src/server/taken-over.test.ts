@@ -1,0 +1,74 @@
+/**
+ * A session whose client came back on another instance belongs to that
+ * instance: the copy its first instance kept for a reattach (detached) must
+ * never overwrite nor delete the checkpoint the new one writes, not even when
+ * the first instance stops and hands its sessions over. Real sockets, three
+ * gateways on one SQLite file, our Terminal as the Minitel.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { TestGateway } from './test-support/gateway.js';
+import { resumePath, SharedDatabaseGateways } from './test-support/shared-database.js';
+
+// Housekeeping runs every 50 ms with these limits (a quarter of the slow-reader timeout), checkpoints every 100 ms.
+const shared = new SharedDatabaseGateways({ limits: { checkpointEveryMs: 100, slowReaderTimeoutMs: 200 } });
+afterEach(() => shared.cleanup());
+
+const sessionOf = (token: string): string => token.split('.')[0];
+
+/** Resolves once the session's stored checkpoint passes `test`. */
+async function checkpointIs(g: TestGateway, sessionId: string, test: (state: string) => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const row = await g.store.checkpoints.get(sessionId);
+    if (row !== null && test(row.state)) return;
+    if (Date.now() > deadline) throw new Error(`checkpoint of ${sessionId} not as expected: ${row?.state.slice(0, 120) ?? 'none'}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function until(what: string, done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a session taken over by another instance', () => {
+  it('is not handed over by the instance it left: the token the new instance gave still resumes it, as the new instance left it', async () => {
+    const file = shared.database();
+    const a = await shared.instance(file);
+    const b = await shared.instance(file);
+    const m = await shared.dial(a);
+    await m.waitFor(/Code :/);
+    await m.waitFor(() => m.resumeToken !== undefined);
+    const first = m.resumeToken!;
+    const id = sessionOf(first);
+    await checkpointIs(a, id, () => true);
+
+    // The link drops on A, which keeps a detached copy; the client comes back on B.
+    m.close();
+    await until('A to detach the session', () => a.logs.some((l) => l.msg === 'link lost: session kept for its client to resume'));
+    const back = await shared.dial(b, resumePath(first));
+    await back.waitFor(/Code :/);
+    await back.waitFor(() => back.resumeToken !== undefined);
+    const second = back.resumeToken!;
+    back.type('EC');
+    await back.waitFor(/Code : +EC\./);
+    await checkpointIs(b, id, (state) => state.includes('"typed":"EC"'));
+
+    // A stops: its copy of the session is older, and its token spent.
+    await shared.stop(a);
+    await checkpointIs(b, id, (state) => state.includes('"typed":"EC"'));
+    // Its copy found its row taken, wrote nothing and ended.
+    expect(a.logs.find((l) => l.msg === 'sessions handed over for their clients to resume')).toMatchObject({ sessions: 1, handedOver: 0 });
+    expect(a.logs.some((l) => l.msg === 'session taken over elsewhere: this copy ends' && l.session === id)).toBe(true);
+
+    // The client's link drops on B too; its token from B takes it to a third instance, with what it typed on B.
+    back.close();
+    const c = await shared.instance(file);
+    const again = await shared.dial(c, resumePath(second));
+    await again.waitFor(/Code : +EC\./);
+    expect(again.row(0)).not.toContain('introuvable');
+  });
+});
