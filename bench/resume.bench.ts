@@ -8,10 +8,11 @@
  *   database and closed with 1012) and every client back on a second gateway
  *   on the same SQLite file: the hand-over time, and the time until the last
  *   screen is back; the size of the checkpoints written;
- * - a rolling restart of two gateways on one SQLite file under 1,000 users
+ * - a rolling restart of two gateways on one database (SQLite, then
+ *   PostgreSQL when one answers) under 1,000 users
  *   spread over the home page (a code half typed), GALERIE (a page shown),
- *   JOURNAL (page 2 of an article) and ANNU (a card opened from the
- *   results): A stops and its users come back on B, a new A starts, B stops
+ *   JOURNAL (page 2 of an article), ANNU (a card opened from the results)
+ *   and CHAT (in a room after a line): A stops and its users come back on B, a new A starts, B stops
  *   and everyone comes back on it. Each user's screen after each resume is
  *   compared cell for cell with the one before (Screen.looksLike), and the
  *   sessions lost are counted;
@@ -25,6 +26,9 @@ import { openSqliteStore } from '../src/store/sqlite.js';
 import { startTestGateway, type TestGateway } from '../src/server/test-support/gateway.js';
 import { WsMinitel } from '../src/server/test-support/minitel.js';
 import { rollingRestart, type RestartStep } from '../src/server/test-support/rolling-restart.js';
+import { openPostgresStore } from '../src/store/postgres.js';
+import type { Store } from '../src/store/store.js';
+import { probePostgres, skippedMessage, TEST_DATABASE_URL, TestSchemas } from '../src/store/test-support/postgres.js';
 
 const SESSIONS = 1000;
 const SCREEN_MS = 120_000;
@@ -71,14 +75,41 @@ async function comeBack(g: TestGateway, clients: WsMinitel[]): Promise<{ ms: num
   return { ms: performance.now() - started, back };
 }
 
-async function rolling(folder: string): Promise<void> {
-  const result = await rollingRestart(join(folder, 'rolling.db'), SESSIONS, SCREEN_MS);
-  console.log(`rolling restart of two gateways under ${result.users} users (home page, GALERIE, JOURNAL, ANNU: a quarter each)`);
+/** The value below which `p` of the sorted `values` lie. */
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+async function rolling(database: string, openStore: () => Store | Promise<Store>): Promise<void> {
+  const result = await rollingRestart(openStore, SESSIONS, SCREEN_MS);
+  console.log(`rolling restart of two gateways on ${database} under ${result.users} users (home page, GALERIE, JOURNAL, ANNU, CHAT: a fifth each)`);
   const [first, second] = result.steps;
   const line = (step: string, r: RestartStep) =>
     `${step}: ${r.users} users back in ${r.ms.toFixed(0)} ms; screen as it was ${r.same}, different ${r.differ}, sessions lost ${r.lost}`;
   console.log(`  ${line('A stopped, its users on B', first)}`);
   console.log(`  ${line('B stopped, everyone on the new A', second)}`);
+  const sizes = Object.entries(result.checkpointBytes).map(([place, bytes]) => `${place} ${percentile(bytes, 0.5)}/${percentile(bytes, 0.99)}`);
+  const everyone = Object.values(result.checkpointBytes).flat();
+  console.log(`  checkpoint size, median/p99 B: ${sizes.join(', ')}; all ${percentile(everyone, 0.5)}/${percentile(everyone, 0.99)}`);
+}
+
+/** The rolling restart on SQLite, then on PostgreSQL when a server answers (TELETEL_TEST_DATABASE_URL or the local one). */
+async function rollingRestarts(folder: string): Promise<void> {
+  const file = join(folder, 'rolling.db');
+  await rolling('SQLite', () => openSqliteStore(file));
+  const unreachable = await probePostgres();
+  if (unreachable !== null) {
+    console.log(`  ${skippedMessage(unreachable)} (the rolling restart on PostgreSQL is skipped)`);
+    return;
+  }
+  const schemas = new TestSchemas();
+  const schema = schemas.name();
+  try {
+    await rolling('PostgreSQL', () => openPostgresStore(TEST_DATABASE_URL, { schema }));
+  } finally {
+    await schemas.dropAll();
+  }
 }
 
 /**
@@ -170,7 +201,7 @@ export default async function run(): Promise<void> {
         `a checkpoint ${checkpointBytes?.state.length ?? '?'} B of JSON), last screen back on the other gateway in ${other.ms.toFixed(0)} ms`,
     );
     for (const m of other.back) m.close();
-    await rolling(folder);
+    await rollingRestarts(folder);
     await runningCost(folder);
   } finally {
     await b.stop();

@@ -322,7 +322,11 @@ export class Gateway implements SessionHost, SessionFactory {
   /** A link that cannot hold a token gets a code its user can type on the next one. */
   private giveResumeCode(session: Session): void {
     const link = session.connection;
-    if (link.resumable === true || this.limits.resumeWindowMs === 0 || session.ended) return;
+    // A session taken back by a code onto a link with tokens: the token replaces its code.
+    if (link.resumable === true || this.limits.resumeWindowMs === 0 || session.ended) {
+      session.resumeCode = undefined;
+      return;
+    }
     session.resumeCode = this.resumes.issueCode(session);
   }
 

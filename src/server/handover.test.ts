@@ -13,6 +13,7 @@ import { journalService } from '../services/journal/index.js';
 import { annuService } from '../services/annu/index.js';
 import { sanitizeText } from '../videotex/text.js';
 import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
+import { openSqliteStore } from '../store/sqlite.js';
 import { hashToken } from './resume-token.js';
 import type { TestGateway } from './test-support/gateway.js';
 import { WsMinitel } from './test-support/minitel.js';
@@ -184,11 +185,17 @@ describe('handing sessions over when an instance stops', () => {
   });
 
   it('a rolling restart of two gateways under 40 users (home page, GALERIE, JOURNAL, ANNU, CHAT) loses none, and every screen comes back as it was', async () => {
-    const { steps } = await rollingRestart(database(), 40, 20_000);
+    const file = database();
+    const { steps, checkpointBytes } = await rollingRestart(() => openSqliteStore(file), 40, 20_000);
     expect(steps.map((s) => [s.users, s.same, s.differ, s.lost])).toEqual([
       [20, 20, 0, 0],
       [40, 40, 0, 0],
     ]);
+    // Eight users in each place, each checkpoint a few kilobytes (the screen mirror dominates).
+    for (const sizes of Object.values(checkpointBytes)) {
+      expect(sizes).toHaveLength(8);
+      for (const bytes of sizes) expect(bytes).toBeGreaterThan(500);
+    }
   }, 60_000);
 
   it("a checkpointed state of another version, or one the service's check refuses, starts the visit afresh with a notice", async () => {

@@ -129,6 +129,28 @@ describe('a Minitel on TCP taking its session back with its code', () => {
     expect(again.row(0)).toMatch(/Session reprise\. Code : \*[A-Z0-9]{8}/);
   });
 
+  it('a code typed in an emulator that holds tokens moves the session there: it gets a token, and the home page no code', async () => {
+    const g = await shared.instance(shared.database(), { services: [journalService()] });
+    const { m, code, before } = await reading(g);
+    m.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const browser = await shared.dial(g);
+    await browser.waitFor(/Tapez le code du service/);
+    expect(browser.row(RESUME_CODE_ROW)).not.toMatch(CODE_ON_HOME);
+    await browser.waitFor(() => browser.resumeToken !== undefined);
+    const own = browser.resumeToken;
+    browser.type(`*${code}`);
+    browser.key('Envoi');
+    await browser.waitFor(() => browser.row(1) === before.rowText(1) && browser.row(12) === before.rowText(12));
+    // The token now names the session taken back, not the one the emulator opened.
+    await browser.waitFor(() => browser.resumeToken !== own);
+    expect(browser.resumeToken!.split('.')[0]).not.toBe(own!.split('.')[0]);
+    browser.key('Sommaire');
+    browser.key('ConnexionFin');
+    await browser.waitFor(/Tapez le code du service/);
+    expect(browser.row(RESUME_CODE_ROW)).not.toMatch(CODE_ON_HOME);
+  });
+
   it('a code of a session still on its line takes nothing; wrong codes are refused, then the address is refused for a while', async () => {
     const g = await shared.instance(shared.database(), { services: [journalService()] });
     const { m, code } = await reading(g);

@@ -8,7 +8,8 @@
  * everyone comes back on the new A. Each user's screen after each resume is
  * compared cell for cell (Screen.looksLike) with the one before it.
  */
-import { openSqliteStore } from '../../store/sqlite.js';
+import type { Store } from '../../store/store.js';
+import type { SessionState } from '../session-state.js';
 import type { Service } from '../../sdk/service.js';
 import { annuService } from '../../services/annu/index.js';
 import { generateDirectory } from '../../services/annu/generate.js';
@@ -42,6 +43,14 @@ export interface RestartStep {
 export interface RollingRestart {
   users: number;
   steps: [RestartStep, RestartStep];
+  /** The size of each user's checkpoint (the session state as JSON) before the first stop, by place. */
+  checkpointBytes: Record<Place, number[]>;
+}
+
+/** Where a session is, as its state says (the service of its visit, or the home page). */
+function placeOfState(state: SessionState): Place {
+  const service = state.router.service;
+  return (PLACES as readonly string[]).includes(service ?? '') ? (service as Place) : 'home';
 }
 
 /** Runs `one` for 0…count−1, `batch` at a time. */
@@ -114,9 +123,7 @@ export function placeUser(url: InstanceUrl, i: number, surname: string, timeoutM
         m.type(String(chatRoom(i)));
         m.key('Envoi');
         await m.waitFor(/SALON /, timeoutMs);
-        m.type(`bonjour de u${i}`);
-        m.key('Envoi');
-        await m.waitFor(new RegExp(`u${i}> bonjour de u${i}`), timeoutMs);
+        await sayInRoom(m, `bonjour de u${i}`, timeoutMs);
       });
   }
 }
@@ -141,10 +148,21 @@ export async function stepOn(m: WsMinitel, i: number, timeoutMs: number): Promis
       m.key('Retour');
       return m.waitFor(/r.ponses/, timeoutMs);
     case 'CHAT':
-      m.type(`encore u${i}`);
-      m.key('Envoi');
-      return m.waitFor(new RegExp(`u${i}> encore u${i}`), timeoutMs);
+      return sayInRoom(m, `encore u${i}`, timeoutMs);
   }
+}
+
+/**
+ * Says a line in a CHAT room, resolved once CHAT has taken it (the input
+ * zone, rows 23–24, is empty again). Not by the line on the screen: in a
+ * busy room it may be written over by later ones before a diff shows it.
+ */
+async function sayInRoom(m: WsMinitel, text: string, timeoutMs: number): Promise<void> {
+  const zone = (): string => m.row(23) + m.row(24);
+  m.type(text);
+  await m.waitFor(() => zone().includes(text), timeoutMs);
+  m.key('Envoi');
+  await m.waitFor(() => /^ \.+$/.test(m.row(23)), timeoutMs);
 }
 
 /** Resolves once no client has received a byte for `ms`. */
@@ -193,8 +211,12 @@ export async function restartOnto(stop: () => Promise<unknown>, to: InstanceUrl,
   return { step, back };
 }
 
-/** Two gateways on the SQLite file `file`, `users` users, one rolling restart; every client closed at the end. */
-export async function rollingRestart(file: string, users: number, timeoutMs = 120_000): Promise<RollingRestart> {
+/**
+ * Two gateways on one database (each opens its own `openStore()`: a SQLite
+ * file, or a PostgreSQL schema), `users` users, one rolling restart; every
+ * client closed at the end.
+ */
+export async function rollingRestart(openStore: () => Store | Promise<Store>, users: number, timeoutMs = 120_000): Promise<RollingRestart> {
   // The instances' CHATs share a bus, as on PostgreSQL.
   const bus = new InProcessBus();
   const hubs: { close(): void }[] = [];
@@ -203,9 +225,9 @@ export async function rollingRestart(file: string, users: number, timeoutMs = 12
     hubs.push(chat.hub);
     return [galerieService(), journalService(), annuService(), chat];
   };
-  const gatewayOn = () =>
+  const gatewayOn = async () =>
     startTestGateway({
-      store: openSqliteStore(file),
+      store: await openStore(),
       services: services(),
       limits: { maxSessionsPerAddress: users * 2, shutdownGraceMs: 30_000 },
       config: { logLevel: 'warn' },
@@ -218,6 +240,8 @@ export async function rollingRestart(file: string, users: number, timeoutMs = 12
     const surname = commonPlainSurname();
     // Half the users on each instance, as behind a load balancer.
     clients = await inBatches(users, (i) => placeUser((path) => (i % 2 === 0 ? a : b).wsUrl(path), i, surname, timeoutMs));
+    const checkpointBytes = Object.fromEntries(PLACES.map((place) => [place, [] as number[]])) as Record<Place, number[]>;
+    for (const state of [...a.gateway.sessionStates(), ...b.gateway.sessionStates()]) checkpointBytes[placeOfState(state)].push(JSON.stringify(state).length);
     const first = await restartOnto(
       () => a.stop(),
       (path) => b.wsUrl(path),
@@ -228,7 +252,7 @@ export async function rollingRestart(file: string, users: number, timeoutMs = 12
     const newA = a2;
     const second = await restartOnto(() => b.stop(), (path) => newA.wsUrl(path), [...first.back, ...clients.filter((_, i) => i % 2 === 1)], timeoutMs);
     clients.push(...first.back, ...second.back);
-    return { users, steps: [first.step, second.step] };
+    return { users, steps: [first.step, second.step], checkpointBytes };
   } finally {
     for (const m of clients) m.close();
     await a.stop();
