@@ -77,6 +77,26 @@ function writer(store: ReturnType<typeof recordingStore>, withToken: (s: FakeSes
 }
 
 describe('the running-checkpoint writer', () => {
+  it("reads each session's state when its write goes, so a tick's many snapshots are spread with the writes", async () => {
+    const store = recordingStore();
+    let reads = 0;
+    class Counted extends FakeSession {
+      override state() {
+        reads++;
+        return super.state();
+      }
+    }
+    const count = RUNNING_CHECKPOINT_LIMITS.perWrite * 2 + 1;
+    const sessions = new Set(Array.from({ length: count }, (_, i) => new Counted(`s${i}`)));
+    const w = writer(store);
+    w.tick(sessions, 1000, 1000, 1000, DAY);
+    // The first write's states only; the others on the next turns of the event loop.
+    expect(reads).toBe(RUNNING_CHECKPOINT_LIMITS.perWrite);
+    await settle();
+    expect(reads).toBe(count);
+    expect(store.batches.map((batch) => batch.length)).toEqual([RUNNING_CHECKPOINT_LIMITS.perWrite, RUNNING_CHECKPOINT_LIMITS.perWrite, 1]);
+  });
+
   it('saves each session that holds a token once, then again only after it changed and the interval passed', async () => {
     const store = recordingStore();
     const sessions = new Set([new FakeSession('a'), new FakeSession('b'), new FakeSession('c')]);

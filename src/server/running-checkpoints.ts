@@ -85,7 +85,7 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
   tick(sessions: ReadonlySet<T>, now: number, tickMs: number, everyMs: number, refreshMs: number): void {
     if (everyMs <= 0 || this.stopped) return;
     const share = Math.ceil((sessions.size * tickMs) / everyMs) + 1;
-    const due: Due<S, T>[] = [];
+    const due: Due<T>[] = [];
     for (const session of this.rounds.take(sessions, share, now)) {
       const entry = this.consider(session, now, everyMs, refreshMs);
       if (entry !== undefined) due.push(entry);
@@ -125,8 +125,12 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
     );
   }
 
-  /** The session's checkpoint if one is due now, marked as being saved. */
-  private consider(session: T, now: number, everyMs: number, refreshMs: number): Due<S, T> | undefined {
+  /**
+   * The session, if its checkpoint is due now, marked as being saved. Its
+   * state is read when its write goes (write), not here: a tick's share of
+   * 10,000 busy sessions would otherwise snapshot every screen at once.
+   */
+  private consider(session: T, now: number, everyMs: number, refreshMs: number): Due<T> | undefined {
     // A detached session is not written: its client may already have taken its checkpoint on another instance.
     if (session.ended || session.detached) return undefined;
     const hash = this.tokenHash(session);
@@ -137,16 +141,20 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
       const changed = last.changes !== session.changes && now - last.at >= everyMs;
       if (!changed && now - last.at < refreshMs) return undefined;
     }
-    let state: S;
-    try {
-      state = session.state();
-    } catch (error) {
-      this.log.warn({ session: session.id, err: error }, 'session state not readable: not checkpointed');
-      return undefined;
-    }
     const saved: Saved = { changes: session.changes, at: now, saving: true };
     this.saved.set(session, saved);
-    return { session, state, hash, saved };
+    return { session, hash, saved };
+  }
+
+  /** The session's state now, or undefined (logged, and tried again at its next turn) when it cannot be read. */
+  private stateOf(entry: Due<T>): S | undefined {
+    try {
+      return entry.session.state();
+    } catch (error) {
+      this.retryLater(entry);
+      this.log.warn({ session: entry.session.id, err: error }, 'session state not readable: not checkpointed');
+      return undefined;
+    }
   }
 
   /**
@@ -156,15 +164,19 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
    * limit, say) is tried one by one, so one bad state does not keep the
    * others out; a store that is down is reported once per batch.
    */
-  private write(due: Due<S, T>[]): void {
+  private write(due: Due<T>[]): void {
     const chunk = due.slice(0, RUNNING_CHECKPOINT_LIMITS.perWrite);
     const rest = due.slice(chunk.length);
     // Checked again now: a session may have ended, or its token changed, since it was taken.
-    const live = chunk.filter((entry) => {
-      const ok = !this.stopped && !entry.session.ended && this.tokenHash(entry.session) === entry.hash;
-      if (!ok) this.retryLater(entry);
-      return ok;
-    });
+    const live: Written<S, T>[] = [];
+    for (const entry of chunk) {
+      if (this.stopped || entry.session.ended || this.tokenHash(entry.session) !== entry.hash) {
+        this.retryLater(entry);
+        continue;
+      }
+      const state = this.stateOf(entry);
+      if (state !== undefined) live.push({ ...entry, state });
+    }
     if (live.length > 0) {
       const writing = this.checkpoints.saveMany(live.map(({ session, state, hash }) => ({ session, state, tokenHash: hash }))).then(
         (taken) => live.forEach((entry) => (taken.has(entry.session) ? this.lost(entry) : this.written(entry))),
@@ -191,7 +203,7 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
     if (rest.length > 0) setImmediate(() => this.write(rest));
   }
 
-  private written(entry: Due<S, T>): void {
+  private written(entry: Due<T>): void {
     entry.saved.saving = false;
     const { session } = entry;
     // Ended while the store wrote: the row must not outlive it.
@@ -207,22 +219,26 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
   }
 
   /** Not written: another instance took the session over. */
-  private lost(entry: Due<S, T>): void {
+  private lost(entry: Due<T>): void {
     entry.saved.saving = false;
     this.taken(entry.session);
   }
 
   /** Not written (or written stale): written again at its next turn. */
-  private retryLater(entry: Due<S, T>): void {
+  private retryLater(entry: Due<T>): void {
     entry.saved.saving = false;
     entry.saved.changes = -1;
     entry.saved.at = -Infinity;
   }
 }
 
-interface Due<S, T> {
+interface Due<T> {
   session: T;
-  state: S;
   hash: string;
   saved: Saved;
+}
+
+/** A due checkpoint with the state read for its write. */
+interface Written<S, T> extends Due<T> {
+  state: S;
 }
