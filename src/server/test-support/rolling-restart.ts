@@ -193,20 +193,22 @@ export async function restartOnto(stop: () => Promise<unknown>, to: InstanceUrl,
   await stop();
   await closed;
   const step: RestartStep = { users: clients.length, ms: 0, same: 0, differ: 0, lost: 0 };
-  const back = await inBatches(clients.length, async (i) => {
-    const token = clients[i].resumeToken!;
-    const m = await WsMinitel.resumable(to(resumePath(token)));
-    try {
-      await m.waitFor(() => m.terminal.screen.looksLike(before[i]) && !m.row(0).includes('Reprise'), timeoutMs);
-      await m.waitFor(() => m.resumeToken !== undefined, timeoutMs);
-      step.same++;
-    } catch {
-      // A refused token starts a new session with this notice: the old one is lost.
-      if (m.row(0).includes('introuvable')) step.lost++;
-      else step.differ++;
-    }
-    return m;
-  });
+  // Everyone dials back first, then each screen is compared: a CHAT room's header counts who is
+  // there, so a screen is only as it was once the others in its room are back too.
+  const back = await inBatches(clients.length, (i) => WsMinitel.resumable(to(resumePath(clients[i].resumeToken!))));
+  await Promise.all(
+    back.map(async (m, i) => {
+      try {
+        await m.waitFor(() => m.terminal.screen.looksLike(before[i]) && !m.row(0).includes('Reprise'), timeoutMs);
+        await m.waitFor(() => m.resumeToken !== undefined, timeoutMs);
+        step.same++;
+      } catch {
+        // A refused token starts a new session with this notice: the old one is lost.
+        if (m.row(0).includes('introuvable')) step.lost++;
+        else step.differ++;
+      }
+    }),
+  );
   step.ms = performance.now() - started;
   return { step, back };
 }

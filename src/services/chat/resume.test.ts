@@ -92,6 +92,44 @@ describe('CHAT resumed on another instance', () => {
     await bob.waitFor(/2 présents/);
   });
 
+  it('twice resumed (A stopped, then B): the room header still follows who comes and goes', async () => {
+    const bus = new InProcessBus();
+    const file = shared.database();
+    const gateway = async (): Promise<TestGateway> => {
+      const chat = chatService({ bus, flood: { lines: 100, windowMs: 10_000 } });
+      hubs.push(chat.hub);
+      return shared.instance(file, { services: [chat] });
+    };
+    const a = await gateway();
+    const b = await gateway();
+    const ana = await inRoom(a, 'ana');
+    const bob = await inRoom(a, 'bob');
+    await ana.waitFor(/2 présents/);
+    await bob.waitFor(/2 présents/);
+    await ana.waitFor(() => ana.resumeToken !== undefined);
+    await bob.waitFor(() => bob.resumeToken !== undefined);
+    await shared.stop(a);
+    await ana.waitForClose();
+    const ana2 = await shared.dial(b, resumePath(ana.resumeToken!));
+    const bob2 = await shared.dial(b, resumePath(bob.resumeToken!));
+    await ana2.waitFor(/2 présents/);
+    await bob2.waitFor(/2 présents/);
+    await ana2.waitFor(() => ana2.resumeToken !== undefined);
+    await bob2.waitFor(() => bob2.resumeToken !== undefined);
+    const c = await gateway();
+    await shared.stop(b);
+    const ana3 = await shared.dial(c, resumePath(ana2.resumeToken!));
+    await ana3.waitFor(/SALON Accueil/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const bob3 = await shared.dial(c, resumePath(bob2.resumeToken!));
+    await bob3.waitFor(/SALON Accueil/);
+    await ana3.waitFor(/2 présents/);
+    await bob3.waitFor(/2 présents/);
+    const carl = await inRoom(c, 'carl');
+    await carl.waitFor(/3 présents/);
+    await ana3.waitFor(/3 présents/);
+  });
+
   it('lines said while the user was away are added when the new instance has them', async () => {
     const [a, b] = await twoInstances();
     const ana = await inRoom(a, 'ana');
