@@ -65,9 +65,10 @@ export interface ServerLimits {
    */
   resumeWindowMs: number;
   /**
-   * A running session whose client holds a resume token is checkpointed in the
-   * store when it changed, at most this often, so a crash of the instance
-   * (no hand-over) loses at most this much of it (0 = only when the instance stops).
+   * A running session whose client holds a resume token (or code) is
+   * checkpointed in the store when it changed, about this often (within half
+   * a housekeeping tick), so a crash of the instance (no hand-over) loses at
+   * most this much of it (0 = only when the instance stops).
    */
   checkpointEveryMs: number;
 }

@@ -77,6 +77,23 @@ function writer(store: ReturnType<typeof recordingStore>, withToken: (s: FakeSes
 }
 
 describe('the running-checkpoint writer', () => {
+  it('saves a session that changes all the time about once per interval, not once per two', async () => {
+    const store = recordingStore();
+    const sessions = new Set(Array.from({ length: 1000 }, (_, i) => new FakeSession(`s${i}`)));
+    const w = writer(store);
+    // 30 s of one-second ticks, every session typing all the time; the interval is 3 s. Timers
+    // are not exact: every other tick comes 2 ms early.
+    for (let k = 1; k <= 30; k++) {
+      for (const s of sessions) s.changes++;
+      w.tick(sessions, k * 1000 - (k % 2) * 2, 1000, 3000, DAY);
+      await settle();
+    }
+    const saves = store.batches.flat().length;
+    // About 10 per session (30 s / 3 s); before, a round a hair shorter than the interval made it 5.
+    expect(saves).toBeGreaterThan(9 * sessions.size);
+    expect(saves).toBeLessThanOrEqual(11 * sessions.size);
+  });
+
   it("reads each session's state when its write goes, so a tick's many snapshots are spread with the writes", async () => {
     const store = recordingStore();
     let reads = 0;
@@ -108,8 +125,8 @@ describe('the running-checkpoint writer', () => {
     expect(store.batches.flat()[0].tokenHash).toBe('hash-a');
     const [a] = sessions;
     a.changes++;
-    w.tick(sessions, 1500, 1000, 1000, DAY); // changed, but the interval has not passed
-    w.tick(sessions, 1600, 1000, 1000, DAY);
+    w.tick(sessions, 1200, 1000, 1000, DAY); // changed, but the interval has not passed (give or take half a tick)
+    w.tick(sessions, 1300, 1000, 1000, DAY);
     await settle();
     expect(store.batches.flat()).toHaveLength(2);
     w.tick(sessions, 2100, 1000, 1000, DAY);

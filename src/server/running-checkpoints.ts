@@ -87,7 +87,9 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
     const share = Math.ceil((sessions.size * tickMs) / everyMs) + 1;
     const due: Due<T>[] = [];
     for (const session of this.rounds.take(sessions, share, now)) {
-      const entry = this.consider(session, now, everyMs, refreshMs);
+      // A round takes about the interval, give or take a tick: half a tick of slack, or a session
+      // looked at a hair early would wait a whole round more (every 6 s at the default 3 s).
+      const entry = this.consider(session, now, everyMs - tickMs / 2, refreshMs);
       if (entry !== undefined) due.push(entry);
     }
     if (due.length > 0) this.write(due);
@@ -130,7 +132,7 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
    * state is read when its write goes (write), not here: a tick's share of
    * 10,000 busy sessions would otherwise snapshot every screen at once.
    */
-  private consider(session: T, now: number, everyMs: number, refreshMs: number): Due<T> | undefined {
+  private consider(session: T, now: number, atLeastMs: number, refreshMs: number): Due<T> | undefined {
     // A detached session is not written: its client may already have taken its checkpoint on another instance.
     if (session.ended || session.detached) return undefined;
     const hash = this.tokenHash(session);
@@ -138,7 +140,7 @@ export class RunningCheckpoints<S, T extends CheckpointedSession<S>> {
     const last = this.saved.get(session);
     if (last !== undefined) {
       if (last.saving) return undefined;
-      const changed = last.changes !== session.changes && now - last.at >= everyMs;
+      const changed = last.changes !== session.changes && now - last.at >= atLeastMs;
       if (!changed && now - last.at < refreshMs) return undefined;
     }
     const saved: Saved = { changes: session.changes, at: now, saving: true };
