@@ -120,8 +120,13 @@ export function defineService<S = Record<string, unknown>>(definition: ServiceDe
         help: definition.help,
         state: resumed ?? (definition.state === undefined ? ({} as S) : definition.state()),
         resumed: resumed !== undefined,
+        // What was being typed comes back only with the state it was typed in.
+        resumedInput: resumed === undefined ? undefined : link.resumedState?.input,
       });
-      if (resume !== undefined) link.keepState?.(resume.version, () => (resume.save === undefined ? session.state : resume.save(session.state)));
+      if (resume !== undefined) {
+        link.keepState?.(resume.version, () => (resume.save === undefined ? session.state : resume.save(session.state)));
+        link.keepInput?.(() => session.formSnapshot());
+      }
       // Kept by another version of this service, or refused by its check: the visit starts afresh, on a
       // cleared screen (the gateway gave it the screen the checkpoint kept), and says so.
       if (link.resumedState !== undefined && resumed === undefined) {

@@ -73,9 +73,25 @@ export interface FormResult<K extends string> {
   key: FunctionKeyName;
 }
 
+/**
+ * A form being typed in, as a checkpoint keeps it: which form (its fields'
+ * names and places), what each field holds and where the cursor is. Hidden
+ * fields (passwords) are never kept.
+ */
+export interface FormSnapshot {
+  layout: string;
+  values: Record<string, string>;
+  carets: Record<string, number>;
+  current: number;
+}
+
 /** What a form needs from the session (kept apart so forms, lists and menus share it). */
 export interface PromptHost {
   write(painter: Painter): void;
+  /** A form opened: `read` says what is typed in it until the returned function is called (it closed). */
+  formOpened?(read: () => FormSnapshot): () => void;
+  /** What a checkpoint kept of a form of this layout, given once: the first such form of a resumed visit starts with it. */
+  resumedForm?(layout: string): unknown;
   /** Where the cursor shows after each drawing; null hides it. */
   setFocus(position: { row: number; column: number } | null): void;
   /** The next key; Sommaire, Connexion/Fin and intercepted keys are handled unless listed in `handles`. */
@@ -113,6 +129,10 @@ export async function runForm<K extends string>(
   const handles = new Set<FunctionKeyName>([...FORM_KEYS, ...exitKeys]);
   const messages = { ...DEFAULT_MESSAGES, ...options.messages };
   let current = options.focus === undefined ? 0 : Math.max(0, fields.findIndex((f) => f.name === options.focus));
+  const layout = layoutOf(fields);
+  const kept = host.resumedForm?.(layout);
+  if (kept !== undefined) current = restoreTyped(fields, kept, current);
+  const closeSnapshot = host.formOpened?.(() => snapshotOf(layout, fields, current));
 
   const painter = new Painter();
   for (const field of fields) drawField(painter, field);
@@ -207,9 +227,50 @@ export async function runForm<K extends string>(
       }
     }
   } finally {
+    closeSnapshot?.();
     host.setFocus(null);
     host.write(new Painter());
   }
+}
+
+/** A form's identity across a checkpoint: its fields' names and places (a form drawn elsewhere is another form). */
+function layoutOf(fields: readonly Field[]): string {
+  return JSON.stringify(fields.map((f) => [f.name, f.spec.row, f.spec.column, f.spec.length, f.lines]));
+}
+
+function snapshotOf(layout: string, fields: readonly Field[], current: number): FormSnapshot {
+  const values: Record<string, string> = {};
+  const carets: Record<string, number> = {};
+  for (const field of fields) {
+    if (field.spec.hidden || field.chars.length === 0) continue;
+    values[field.name] = field.chars.join('');
+    carets[field.name] = field.caret;
+  }
+  return { layout, values, carets, current };
+}
+
+/**
+ * Puts back what a checkpoint kept of this form (it comes from a database:
+ * every character goes through the field's own rules again, and nothing goes
+ * past its capacity); returns the field the cursor is in.
+ */
+function restoreTyped(fields: Field[], kept: unknown, current: number): number {
+  if (typeof kept !== 'object' || kept === null) return current;
+  const { values, carets, current: keptCurrent } = kept as Partial<Record<keyof FormSnapshot, unknown>>;
+  const table = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const typed = table(values);
+  const caretOf = table(carets);
+  for (const field of fields) {
+    const value = typed[field.name];
+    if (field.spec.hidden || typeof value !== 'string') continue;
+    field.chars = Array.from(value)
+      .map((char) => acceptedChar(field, char))
+      .filter((char): char is string => char !== null)
+      .slice(0, field.capacity);
+    const caret = caretOf[field.name];
+    field.caret = typeof caret === 'number' && Number.isSafeInteger(caret) ? Math.min(Math.max(caret, 0), field.chars.length) : field.chars.length;
+  }
+  return typeof keptCurrent === 'number' && Number.isSafeInteger(keptCurrent) && keptCurrent >= 0 && keptCurrent < fields.length ? keptCurrent : current;
 }
 
 type Action = 'erase' | 'delete' | 'clear' | 'next' | 'previous' | 'left' | 'right' | 'submit' | 'none';

@@ -82,9 +82,15 @@ export interface TerminalLink {
    */
   keepState?(version: number, read: () => unknown): void;
   /**
+   * What is typed in the form open now, checkpointed with the declared state
+   * (`read` returns JSON or undefined). The SDK calls it with keepState.
+   */
+  keepInput?(read: () => unknown): void;
+  /**
    * The state another instance checkpointed for this visit (what `read`
    * returned there), when the visit continues a handed-over session; the
-   * service checks it before use, as any input.
+   * service checks it before use, as any input. `input` is what keepInput's
+   * `read` returned there.
    */
-  readonly resumedState?: { version: number; state: unknown };
+  readonly resumedState?: { version: number; state: unknown; input?: unknown };
 }

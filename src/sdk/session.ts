@@ -17,7 +17,7 @@ import { Painter, type TextStyle } from './draw.js';
 import { InputQueue } from './input.js';
 import { LeaveSignal, SessionClosedError, SommaireSignal, isControlSignal } from './errors.js';
 import { fillTemplate, pageBytes, type PageSource } from './pages.js';
-import { runForm, type FieldSpec, type FormOptions, type FormResult, type PromptHost } from './form.js';
+import { runForm, type FieldSpec, type FormOptions, type FormResult, type FormSnapshot, type PromptHost } from './form.js';
 import {
   runList,
   runMenu,
@@ -61,6 +61,8 @@ export interface SessionSetup<S> {
   help?: PageSource;
   /** The state comes from a checkpoint (defineService's `resume`). */
   resumed?: boolean;
+  /** What was typed in the form open at the checkpoint (formSnapshot there): the first form of the same layout starts with it. */
+  resumedInput?: unknown;
 }
 
 type Timer = ReturnType<typeof setTimeout>;
@@ -96,6 +98,9 @@ export class Session<S = Record<string, unknown>> {
   private bellPending = false;
   private readonly endHandlers: (() => unknown)[] = [];
   private readonly host: ListHost;
+  /** The form open now, as a checkpoint would keep it. */
+  private liveForm: (() => FormSnapshot) | undefined;
+  private resumedInput: unknown;
 
   constructor(link: TerminalLink, context: ServiceContext, setup: SessionSetup<S>) {
     this.link = link;
@@ -106,6 +111,7 @@ export class Session<S = Record<string, unknown>> {
     this.service = setup.info;
     this.state = setup.state;
     this.resumed = setup.resumed ?? false;
+    this.resumedInput = setup.resumedInput;
     this.pagesDir = setup.pagesDir;
     this.input = new InputQueue(link);
     if (setup.help !== undefined) {
@@ -123,6 +129,18 @@ export class Session<S = Record<string, unknown>> {
       notify: (text) => this.notify(text),
       bell: () => this.bell(),
       show: (page) => this.show(page),
+      formOpened: (read) => {
+        this.liveForm = read;
+        return () => {
+          if (this.liveForm === read) this.liveForm = undefined;
+        };
+      },
+      resumedForm: (layout) => {
+        const kept = this.resumedInput;
+        // Once: whatever form comes first after the resume, the kept input is spent.
+        this.resumedInput = undefined;
+        return typeof kept === 'object' && kept !== null && (kept as { layout?: unknown }).layout === layout ? kept : undefined;
+      },
     };
     link.closed.addEventListener('abort', () => this.stopTimers(), { once: true });
   }
@@ -394,8 +412,14 @@ export class Session<S = Record<string, unknown>> {
 
   // ---- internals used by defineService -----------------------------------------
 
+  /** @internal What is typed in the form open now (defineService checkpoints it with the state), or undefined. */
+  formSnapshot(): FormSnapshot | undefined {
+    return this.liveForm?.();
+  }
+
   /** @internal Before the handler starts again after Sommaire. */
   restart(): void {
+    this.resumedInput = undefined;
     this.focus = null;
     this.resumed = false;
     // Intervals belong to the run that started them: left going, each Sommaire would add one more.

@@ -198,6 +198,57 @@ describe('handing sessions over when an instance stops', () => {
     }
   }, 60_000);
 
+  it('a form half filled in comes back as it was typed, cursor included, and Envoi gives every field; a password is never kept', async () => {
+    const signUp = (): Service =>
+      defineService<{ step: number }>({
+        code: 'FICHE',
+        name: 'Fiche',
+        state: () => ({ step: 0 }),
+        resume: { version: 1, check: (v) => (typeof v === 'object' && v !== null ? { step: 0 } : undefined) },
+        async session(s) {
+          s.draw((p) => p.clearScreen().at(2, 2).text('FICHE'));
+          const values = await s.form({
+            nom: { row: 5, column: 14, length: 20, label: 'Nom :' },
+            ville: { row: 7, column: 14, length: 20, label: 'Ville :' },
+            secret: { row: 9, column: 14, length: 10, label: 'Secret :', hidden: true },
+          });
+          s.draw((p) => p.clearScreen().at(3, 2).text(`${values.nom}/${values.ville}/${values.secret}`));
+          await s.waitKey('Suite');
+        },
+      });
+    const file = database();
+    const a = await instance(file, [signUp()]);
+    const b = await instance(file, [signUp()]);
+    const m = await dial(a, '/ws?url=FICHE');
+    await m.waitFor(/FICHE/);
+    m.type('DUPONT');
+    m.key('Suite');
+    m.type('REMS');
+    await m.waitFor(/Ville : REMS/);
+    m.key('Suite');
+    m.type('abc');
+    await m.waitFor(/Secret : \*\*\*/);
+    m.key('Retour');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const row = async (): Promise<unknown> => {
+      const saved = await b.store.checkpoints.get(m.resumeToken!.split('.')[0]);
+      return (JSON.parse(saved!.state) as { router: { serviceState?: { input?: unknown } } }).router.serviceState?.input;
+    };
+    await shared.stop(a);
+    await m.waitForClose();
+    // What the checkpoint holds: the two visible fields and where the cursor was, not the password.
+    expect(await row()).toMatchObject({ values: { nom: 'DUPONT', ville: 'REMS' }, carets: { nom: 6, ville: 4 }, current: 1 });
+    const back = await dial(b, resumePath(m.resumeToken!));
+    await back.waitFor(/Nom : DUPONT\.+/);
+    await back.waitFor(/Ville : REMS\.+/);
+    expect(back.row(9)).toMatch(/Secret : \.{10}/);
+    const screen = back.terminal.screen;
+    expect([screen.cursorRow, screen.cursorColumn]).toEqual([7, 18]);
+    back.type('S');
+    back.key('Envoi');
+    await back.waitFor(/DUPONT\/REMSS\//);
+  });
+
   it("a checkpointed state of another version, or one the service's check refuses, starts the visit afresh with a notice", async () => {
     const counter = (version: number): Service =>
       defineService<{ n: number }>({

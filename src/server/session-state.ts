@@ -22,7 +22,7 @@ export interface RouterPosition {
   /** The service of the visit (page 'visit'). */
   service?: string;
   /** What the service declared it can be resumed from (TerminalLink.keepState), with its version. */
-  serviceState?: { version: number; state: unknown };
+  serviceState?: { version: number; state: unknown; input?: unknown };
 }
 
 /** The kiosque meter's reading (kiosque.ts). */

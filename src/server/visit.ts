@@ -29,11 +29,14 @@ export class Visit implements TerminalLink {
 
   private readonly line: VisitContext['line'];
   private declared: { version: number; read: () => unknown } | undefined;
+  private declaredInput: (() => unknown) | undefined;
+  /** Checkpoint problems already logged for this visit. */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly context: VisitContext,
     /** What a checkpoint kept of this service's state (a handed-over session). */
-    readonly resumedState?: { version: number; state: unknown },
+    readonly resumedState?: { version: number; state: unknown; input?: unknown },
     /** The screen the checkpoint kept, with that state: the service goes on from it, as it left it (a service that refuses the state clears it). */
     resumedScreen?: Screen,
   ) {
@@ -74,26 +77,52 @@ export class Visit implements TerminalLink {
     if (Number.isSafeInteger(version) && version >= 0) this.declared = { version, read };
   }
 
+  keepInput(read: () => unknown): void {
+    this.declaredInput = read;
+  }
+
   /**
-   * The state the service declared, now, as a checkpoint keeps it; undefined
-   * when it declared none, or when reading it failed or gave no JSON (the
-   * visit then resumes at the service's start, as an undeclared one).
+   * The state the service declared, now, as a checkpoint keeps it, with what
+   * is typed in its open form; undefined when it declared none, or when
+   * reading it failed or gave no JSON (the visit then resumes at the
+   * service's start, as an undeclared one). Past the size limit the typed
+   * input goes first, then the state. Each problem is logged once per visit:
+   * a running checkpoint reads the state every few seconds.
    */
-  declaredState(): { version: number; state: unknown } | undefined {
+  declaredState(): { version: number; state: unknown; input?: unknown } | undefined {
     const declared = this.declared;
     if (declared === undefined) return undefined;
+    let state: string | undefined;
     try {
-      const json = JSON.stringify(declared.read());
-      if (json === undefined) return undefined;
-      if (json.length > RESUME_LIMITS.serviceStateBytes) {
-        this.context.log.warn({ session: this.line.id, bytes: json.length }, `service state not checkpointed: over ${RESUME_LIMITS.serviceStateBytes} characters`);
-        return undefined;
-      }
-      return { version: declared.version, state: JSON.parse(json) as unknown };
+      state = JSON.stringify(declared.read());
     } catch (error) {
-      this.context.log.warn({ session: this.line.id, err: error }, 'service state not checkpointed: it is not JSON');
+      this.warnOnce('not-json', { err: error }, 'service state not checkpointed: it is not JSON');
       return undefined;
     }
+    if (state === undefined) return undefined;
+    if (state.length > RESUME_LIMITS.serviceStateBytes) {
+      this.warnOnce('too-big', { bytes: state.length }, `service state not checkpointed: over ${RESUME_LIMITS.serviceStateBytes} characters`);
+      return undefined;
+    }
+    const kept: { version: number; state: unknown; input?: unknown } = { version: declared.version, state: JSON.parse(state) as unknown };
+    const input = this.inputJson();
+    if (input !== undefined && state.length + input.length <= RESUME_LIMITS.serviceStateBytes) kept.input = JSON.parse(input) as unknown;
+    return kept;
+  }
+
+  /** What is typed in the service's open form, as JSON, or undefined (none, or unreadable: typed text is not worth a failed checkpoint). */
+  private inputJson(): string | undefined {
+    try {
+      return JSON.stringify(this.declaredInput?.());
+    } catch {
+      return undefined;
+    }
+  }
+
+  private warnOnce(problem: string, fields: Record<string, unknown>, message: string): void {
+    if (this.warned.has(problem)) return;
+    this.warned.add(problem);
+    this.context.log.warn({ session: this.line.id, ...fields }, message);
   }
 
   get active(): boolean {

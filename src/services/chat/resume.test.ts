@@ -130,6 +130,20 @@ describe('CHAT resumed on another instance', () => {
     await ana3.waitFor(/3 présents/);
   });
 
+  it('a line half typed at the hand-over is still in the input zone, screen as it was, and Envoi says it', async () => {
+    const [a, b] = await twoInstances();
+    const ana = await inRoom(a, 'ana');
+    ana.type('je tape encore');
+    await ana.waitFor(/je tape encore/);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = screenOf(ana);
+    const back = await stopAndComeBack(a, b, ana);
+    await back.waitFor(() => back.terminal.screen.looksLike(before));
+    back.type(' et fini');
+    back.key('Envoi');
+    await back.waitFor(/ana> je tape encore et fini/);
+  });
+
   it('lines said while the user was away are added when the new instance has them', async () => {
     const [a, b] = await twoInstances();
     const ana = await inRoom(a, 'ana');
