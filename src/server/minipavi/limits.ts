@@ -34,4 +34,24 @@ export const MINIPAVI_LIMITS = {
   urlParams: 32,
   /** A `next` URL longer than this is refused (allowedUrl), and never logged whole. */
   urlCharacters: 2048,
+  /** A connectToWs or connectToTln host longer than this is refused: a name and a port fit many times over. */
+  onwardHostCharacters: 300,
+  /** A connectToTln startseq: a login line or a few keys, never a page. */
+  startSequenceBytes: 256,
+  /** An onward server that has not connected (TCP, and the WebSocket handshake) in this long has failed, as MiniPavi's 5 s. */
+  onwardConnectMs: 5000,
+  /** An onward connection ends after this long, as on MiniPavi (one hour): the service then has the user back. */
+  onwardMaxMs: 3_600_000,
+  /**
+   * Bytes from the onward server written into the visit's screen and not yet
+   * sent to the user: past this the server's socket is paused until the line
+   * has drained. The screen keeps only its latest state, so this is not a
+   * buffer that grows: it bounds the decoding work a flooding server causes
+   * (a 1200-baud line takes 120 bytes a second; 16 KiB is over two minutes).
+   */
+  onwardPendingBytes: 16 * 1024,
+  /** One WebSocket message from the onward server: a full page is under 4 KB; more closes the connection. */
+  onwardMessageBytes: 64 * 1024,
+  /** A WebSocket onward server that does not answer the close handshake in this long is cut. */
+  onwardCloseMs: 1000,
 } as const;

@@ -2,7 +2,8 @@
  * Per-service figures for MiniPavi services, in the gateway's /metrics
  * (GatewayMetrics adopts this registry): how long each call takes and the
  * errors by kind (timeout, status, json, version, base64, size, host,
- * redirect, network, answer).
+ * redirect, network, answer), and the onward connections (connectToWs,
+ * connectToTln) by outcome.
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 
@@ -20,5 +21,12 @@ export const minipaviErrors = new Counter({
   name: 'teletel_minipavi_errors_total',
   help: 'MiniPavi calls that failed, by service code and kind.',
   labelNames: ['service', 'kind'],
+  registers: [minipaviRegistry],
+});
+
+export const minipaviOnward = new Counter({
+  name: 'teletel_minipavi_onward_total',
+  help: 'connectToWs and connectToTln by service code, transport and outcome (refused: host not allowed; failed: no connection; ended; left: the user left the visit).',
+  labelNames: ['service', 'transport', 'outcome'],
   registers: [minipaviRegistry],
 });

@@ -278,11 +278,11 @@ describe('a MiniPavi service on the gateway', () => {
     expect(pavi.calls[0].versionminitel).toBe('???');
   });
 
-  it('refuses a command it does not carry out (connectToWs), shows the page, and says so in the log', async () => {
+  it('refuses a command it does not carry out (duplicateStream), shows the page, and says so in the log', async () => {
     await serve({ path: '/refused' });
     const m = await visit();
-    await m.waitFor(/Onward/);
-    expect(gateway!.logs.some((l) => l.msg.startsWith('MiniPavi command refused: connects the user onward'))).toBe(true);
+    await m.waitFor(/Duplicate/);
+    expect(gateway!.logs.some((l) => l.msg.startsWith("MiniPavi command refused: sends one user's stream"))).toBe(true);
     expect(m.row(0)).not.toContain('Service indisponible');
   });
 

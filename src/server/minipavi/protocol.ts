@@ -28,7 +28,11 @@ export type MiniPaviEvent =
   /** The previous answer asked for `directcall: yes`: called again at once, no key pressed. */
   | 'DIRECT'
   /** The previous answer asked for `directcall: yes-cnx`: called again at once, as for a new connection. */
-  | 'DIRECTCNX';
+  | 'DIRECTCNX'
+  /** The onward connection a connectToWs or connectToTln asked for could not be made (or was refused). */
+  | 'DIRECTCALLFAILED'
+  /** The onward connection ended (the remote closed, or the user typed *** Sommaire): the service has the user back. */
+  | 'DIRECTCALLENDED';
 
 export interface MiniPaviRequest {
   PAVI: {
@@ -106,18 +110,39 @@ export interface SetParam {
   name: 'setParam';
 }
 
+/**
+ * connectToWs and connectToTln: the user is put through to another Videotex
+ * server until it closes or the user types *** Sommaire, then the service is
+ * called again (DIRECTCALLFAILED or DIRECTCALLENDED). `key` is MiniPavi's
+ * permission for hosts other than the service's own; here the configuration's
+ * allowedHosts is that permission, so the key is not read.
+ */
+export interface ConnectTo {
+  name: 'connectToWs' | 'connectToTln';
+  /** As the service wrote it: `host:port`, or with a scheme (`ws://`, `wss://`, `ssl://`, `tls://`, `tcp://`). */
+  host: string;
+  /** The WebSocket request path (connectToWs). */
+  path: string;
+  /** The WebSocket subprotocol to ask for, '' for none (connectToWs). */
+  proto: string;
+  /** The gateway shows what the user types: for servers that do not echo. */
+  echo: boolean;
+  /** The keyboard's letters: 'lower' sends them as typed (PRO2 START MINUSCULES), 'upper' as capitals. */
+  lowercase: boolean;
+  /** Bytes sent to the server once connected (connectToTln's startseq, C escapes decoded). */
+  startSequence: Uint8Array;
+}
+
 /** A command the protocol defines that this gateway does not carry out (README says why). */
 export interface RefusedCommand {
   name: 'refused';
   command: string;
 }
 
-export type MiniPaviCommand = InputTxt | InputMsg | InputForm | PushServiceMsg | Disconnect | SetParam | RefusedCommand;
+export type MiniPaviCommand = InputTxt | InputMsg | InputForm | PushServiceMsg | Disconnect | SetParam | ConnectTo | RefusedCommand;
 
 /** Commands the protocol defines that Teletel refuses, with the reason (README, "MiniPavi services"). */
 export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {
-  connectToWs: 'connects the user onward to another server chosen by the service: a gateway-side connection to any host',
-  connectToTln: 'same, over telnet',
   connectToExt: 'dials a telephone line (a MiniPavi VoIP feature)',
   duplicateStream: "sends one user's stream to another user's terminal",
   BackgroundCall: 'schedules calls to any URL for other users, outside any visit',
@@ -230,6 +255,22 @@ function readCommand(value: unknown): MiniPaviCommand | undefined {
       return { name: 'libCnx' };
     case 'setParam':
       return { name: 'setParam' };
+    case 'connectToWs':
+    case 'connectToTln': {
+      const host = text(p.host).trim().slice(0, MINIPAVI_LIMITS.onwardHostCharacters + 1);
+      if (host === '') return undefined;
+      const path = text(p.path).trim();
+      return {
+        name: value.name,
+        host,
+        path: path === '' ? '/' : path.slice(0, MINIPAVI_LIMITS.urlCharacters),
+        proto: text(p.proto).trim().slice(0, 64),
+        // MiniPaviCli says 'on' or 'off' and 'lower' or 'upper', off and lower by default.
+        echo: p.echo === 'on',
+        lowercase: p.case !== 'upper',
+        startSequence: unescapeC(text(p.startseq).slice(0, MINIPAVI_LIMITS.startSequenceBytes * 4)).slice(0, MINIPAVI_LIMITS.startSequenceBytes),
+      };
+    }
     default:
       return { name: 'refused', command: value.name.slice(0, 64) };
   }
@@ -239,4 +280,35 @@ function firstChar(value: unknown, fallback: string): string {
   // Two code units hold any first character, surrogate pair included: the rest is never looked at.
   const s = text(value).slice(0, 2);
   return s === '' ? fallback : [...s][0];
+}
+
+const SIMPLE_ESCAPES: Readonly<Record<string, number>> = { n: 0x0a, r: 0x0d, t: 0x09, a: 0x07, b: 0x08, f: 0x0c, v: 0x0b, e: 0x1b };
+
+/**
+ * The bytes of a startseq: MiniPavi reads it with PHP's stripcslashes, so
+ * `\x13\x41` is SEP A, `\n` a line feed, `\101` an 'A'; other characters are
+ * their own code, cut to a byte.
+ */
+export function unescapeC(source: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c !== '\\' || i === source.length - 1) {
+      out.push(source.charCodeAt(i) & 0xff);
+      continue;
+    }
+    const next = source[++i];
+    const hex = next === 'x' ? /^[0-9a-fA-F]{1,2}/.exec(source.slice(i + 1)) : null;
+    const octal = /^[0-7]{1,3}/.exec(source.slice(i));
+    if (hex !== null) {
+      out.push(parseInt(hex[0], 16));
+      i += hex[0].length;
+    } else if (octal !== null) {
+      out.push(parseInt(octal[0], 8) & 0xff);
+      i += octal[0].length - 1;
+    } else {
+      out.push(SIMPLE_ESCAPES[next] ?? next.charCodeAt(0) & 0xff);
+    }
+  }
+  return Uint8Array.from(out);
 }

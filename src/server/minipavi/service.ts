@@ -6,7 +6,10 @@
  * does the input work locally (input.ts), and calls again with what was
  * typed and the function key, the context round-tripping; FIN when the user
  * leaves. A failed call shows a message on row 0: Sommaire then goes back
- * to the home page, the log says why.
+ * to the home page, the log says why. connectToWs and connectToTln put the
+ * user through to another Videotex server (onward.ts), only one the
+ * configuration allows (target.ts), then call the service again with how it
+ * went (DIRECTCALLFAILED or DIRECTCALLENDED), as MiniPavi does.
  */
 import { createHash } from 'node:crypto';
 import type { Service, ServiceContext, Tariff } from '../../sdk/service.js';
@@ -19,8 +22,10 @@ import { rowZeroMessage } from '../pages.js';
 import { allowedUrl, callService } from './client.js';
 import { InputZones } from './input.js';
 import { MINIPAVI_LIMITS } from './limits.js';
-import { minipaviErrors, minipaviRequestSeconds } from './metrics.js';
-import { MiniPaviError, PROTOCOL_VERSION, REFUSED_COMMANDS, type MiniPaviAnswer, type MiniPaviEvent, type MiniPaviRequest } from './protocol.js';
+import { minipaviErrors, minipaviOnward, minipaviRequestSeconds } from './metrics.js';
+import { Onward } from './onward.js';
+import { MiniPaviError, PROTOCOL_VERSION, REFUSED_COMMANDS, type ConnectTo, type MiniPaviAnswer, type MiniPaviEvent, type MiniPaviRequest } from './protocol.js';
+import { onwardHosts, onwardTarget, type OnwardTarget } from './target.js';
 import type { MiniPaviVisits } from './visits.js';
 
 export interface MiniPaviServiceOptions {
@@ -29,9 +34,11 @@ export interface MiniPaviServiceOptions {
   name?: string;
   description?: string;
   tariff?: Tariff;
-  /** Hosts `next` and redirects may lead to; the URL's own host always may. */
+  /** Hosts `next`, redirects and onward connections may lead to; the URL's own host always may (target.ts for onward). */
   allowedHosts?: readonly string[];
   timeoutMs?: number;
+  /** How long an onward server (connectToWs, connectToTln) has to connect; MINIPAVI_LIMITS.onwardConnectMs by default. */
+  onwardConnectTimeoutMs?: number;
 }
 
 const KEY_NAMES: Readonly<Record<FunctionKeyName, MiniPaviEvent | undefined>> = {
@@ -53,13 +60,14 @@ export function miniPaviService(options: MiniPaviServiceOptions, visits: MiniPav
   const first = new URL(options.url);
   const allowedHosts = new Set([first.host, ...(options.allowedHosts ?? [])]);
   allowedUrl(options.url, allowedHosts); // a bad configured URL fails at load, not at the first visit
+  const onward = onwardHosts(options.url, options.allowedHosts);
   return {
     code: options.code,
     name: options.name ?? options.code,
     description: options.description ?? `Service MiniPavi (${first.host})`,
     keywords: ['minipavi'],
     tariff: options.tariff ?? FREE,
-    run: (link, context) => new MiniPaviVisit(options, allowedHosts, visits, link, context).run(),
+    run: (link, context) => new MiniPaviVisit(options, allowedHosts, onward, visits, link, context).run(),
   };
 }
 
@@ -93,10 +101,15 @@ class MiniPaviVisit {
   private inflight: Promise<void> = Promise.resolve();
   private finish: () => void = () => {};
   private readonly uniqueId: string;
+  /** The passthrough to an onward server, while it runs: it has the user's keys. */
+  private onward: Onward | undefined;
+  /** A row-0 line for the user, shown over the next answer (why an onward connection did not happen). */
+  private notice: string | undefined;
 
   constructor(
     private readonly options: MiniPaviServiceOptions,
     private readonly allowedHosts: ReadonlySet<string>,
+    private readonly onwardHosts: ReadonlySet<string>,
     private readonly visits: MiniPaviVisits,
     private readonly link: TerminalLink,
     private readonly services: ServiceContext,
@@ -122,6 +135,10 @@ class MiniPaviVisit {
   }
 
   private input(event: InputEvent): void {
+    if (this.onward !== undefined) {
+      this.onward.input(event);
+      return;
+    }
     if (this.calling) {
       // MiniPavi reads the socket again once the answer is shown: keys typed meanwhile count, in order.
       if (this.queued.length < MINIPAVI_LIMITS.queuedKeys) this.queued.push(event);
@@ -172,7 +189,11 @@ class MiniPaviVisit {
       let body = content;
       for (let direct = 0; ; direct++) {
         const answer = await this.request(event, body);
-        if (answer === undefined) return; // an empty body: nothing changes
+        if (answer === undefined) {
+          // An empty body: nothing changes, but for the notice owed to the user.
+          if (show) this.showNotice();
+          return;
+        }
         if (!show || this.link.closed.aborted) {
           // The user left while the service answered: FIN goes with this answer's context and next.
           if (show) this.keepPlace(answer);
@@ -180,13 +201,26 @@ class MiniPaviVisit {
           return;
         }
         this.apply(answer);
-        if (answer.directCall === 'no' || this.link.closed.aborted) return;
-        // The key's call, then at most this many direct ones (MiniPavi's count).
+        if (this.link.closed.aborted) return;
+        let then: MiniPaviEvent;
+        const command = answer.command;
+        if (command?.name === 'connectToWs' || command?.name === 'connectToTln') {
+          // MiniPavi calls `next` once the onward connection is over, whatever directcall said.
+          const back = await this.goOnward(command);
+          if (back === undefined || this.link.closed.aborted) return;
+          then = back;
+        } else {
+          if (answer.directCall === 'no') return;
+          then = answer.directCall === 'yes-cnx' ? 'DIRECTCNX' : 'DIRECT';
+        }
+        // The key's call, then at most this many direct ones (MiniPavi's count), the call back
+        // after an onward connection among them, so a service cannot loop on failing connections.
         if (direct >= MINIPAVI_LIMITS.directCalls) {
           this.services.log.info(`MiniPavi direct calls stopped after ${MINIPAVI_LIMITS.directCalls} in a row: waiting for the user`, { service: this.options.code, url: this.next });
+          this.showNotice();
           return;
         }
-        event = answer.directCall === 'yes-cnx' ? 'DIRECTCNX' : 'DIRECT';
+        event = then;
         body = [];
       }
     } catch (error) {
@@ -196,6 +230,7 @@ class MiniPaviVisit {
       if (show && !this.link.closed.aborted) {
         this.failed = true;
         this.zones = undefined;
+        this.notice = undefined;
         this.link.wanted.write(rowZeroMessage('Service indisponible (Sommaire)'));
         this.link.update();
       }
@@ -268,11 +303,62 @@ class MiniPaviVisit {
       this.finish();
     } else if (command?.name === 'setParam') {
       this.services.log.info('MiniPavi setParam left to the gateway (its idle timeout applies)', { service: this.options.code });
+    } else if (command?.name === 'connectToWs' || command?.name === 'connectToTln') {
+      // Carried out by callChain once this answer is on the screen.
     } else if (command?.name === 'refused') {
       const why = REFUSED_COMMANDS[command.command] ?? 'not a command of the protocol';
       this.services.log.warn(`MiniPavi command refused: ${why}`, { service: this.options.code, command: command.command });
     }
+    this.showNotice();
     this.link.update();
+  }
+
+  /** The notice owed to the user, if any, on row 0 over what the service drew. */
+  private showNotice(): void {
+    if (this.notice === undefined) return;
+    this.link.wanted.write(rowZeroMessage(this.notice));
+    this.notice = undefined;
+    this.link.update();
+  }
+
+  /**
+   * Runs an onward connection; answers the event the service is called with
+   * next, or undefined when the user left (FIN then follows as usual). A host
+   * the configuration does not allow is never connected to: the service hears
+   * DIRECTCALLFAILED, the user reads why on row 0.
+   */
+  private async goOnward(command: ConnectTo): Promise<MiniPaviEvent | undefined> {
+    const transport = command.name === 'connectToWs' ? 'websocket' : 'telnet';
+    const fields = { service: this.options.code, command: command.name, host: command.host.slice(0, 200) };
+    let target: OnwardTarget;
+    try {
+      target = onwardTarget(command, this.onwardHosts);
+    } catch (error) {
+      minipaviOnward.inc({ service: this.options.code, transport, outcome: 'refused' });
+      this.services.log.warn(`MiniPavi onward connection refused: ${error instanceof Error ? error.message : String(error)}`, fields);
+      this.notice = 'Connexion refusée par la passerelle';
+      return 'DIRECTCALLFAILED';
+    }
+    this.services.log.info(`MiniPavi onward connection to ${target.label}`, fields);
+    this.onward = new Onward(this.link, target, command, {
+      connectMs: this.options.onwardConnectTimeoutMs ?? MINIPAVI_LIMITS.onwardConnectMs,
+      maxMs: MINIPAVI_LIMITS.onwardMaxMs,
+    });
+    const outcome = await this.onward.run();
+    this.onward = undefined;
+    minipaviOnward.inc({ service: this.options.code, transport, outcome: outcome.type });
+    switch (outcome.type) {
+      case 'left':
+        this.services.log.info(`MiniPavi onward connection to ${target.label} ended: the user left`, fields);
+        return undefined;
+      case 'failed':
+        this.services.log.warn(`MiniPavi onward connection failed: ${outcome.message}`, { ...fields, reason: outcome.reason });
+        this.notice = 'Serveur distant injoignable';
+        return 'DIRECTCALLFAILED';
+      case 'ended':
+        this.services.log.info(`MiniPavi onward connection to ${target.label} ended: ${outcome.why}`, { ...fields, bytes: outcome.bytesFromServer });
+        return 'DIRECTCALLENDED';
+    }
   }
 
   private show(bytes: Uint8Array): void {

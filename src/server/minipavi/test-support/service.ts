@@ -12,6 +12,9 @@
  *           the failures the gateway must survive.
  *   /direct /v11 /empty /sluggish /chain /params /bye /setparam
  *           what MiniPaviCli services do that a gateway must take as MiniPavi does.
+ *   /onward?command=connectToWs&host=H:P&path=/x (or connectToTln, with
+ *           startseq, echo, case): a page and the command; then "Retour FCTN"
+ *           for DIRECTCALLFAILED / DIRECTCALLENDED; Sommaire there: libCnx.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -107,7 +110,17 @@ export async function startTestService(): Promise<TestService> {
       case '/setparam':
         return json(answer(`${CLEAR}Reglages`, { COMMAND: { name: 'setParam', param: { screensaver: 'off', timeout: 5 } } }));
       case '/refused':
-        return json(answer(`${CLEAR}Onward`, { COMMAND: { name: 'connectToWs', param: { key: 'k', host: 'example.org:80', path: '/' } } }));
+        return json(answer(`${CLEAR}Duplicate`, { COMMAND: { name: 'duplicateStream', param: { key: 'k', uniqueid: '123' } } }));
+      case '/onward': {
+        const p = body.URLPARAMS ?? {};
+        const next = `${base}/onward${url.search}`;
+        if (fctn === 'CNX') {
+          const param = { key: '', host: p.host, path: p.path ?? '/', echo: p.echo ?? 'off', case: p.case ?? 'lower', proto: p.proto ?? '', startseq: p.startseq ?? '' };
+          return json(answer(`${CLEAR}${at(1, 1)}Connexion en cours`, { next, COMMAND: { name: p.command, param } }));
+        }
+        if (fctn === 'SOMMAIRE') return json(answer(`${CLEAR}Au revoir`, { COMMAND: { name: 'libCnx' } }));
+        return json(answer(`${CLEAR}${at(2, 1)}Retour ${fctn}`, { next }));
+      }
     }
     if (fctn === 'FIN') {
       users.delete(uniqueId);
