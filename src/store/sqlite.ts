@@ -72,17 +72,38 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
   } catch (error) {
     throw new StoreError('TELETEL_E_STORE_OPEN', `cannot open the database ${path}: ${messageOf(error)}`, { cause: error });
   }
+  const busyTimeoutMs = Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000));
   try {
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
-    if (path !== ':memory:') db.pragma('journal_mode = WAL');
-    db.pragma(`synchronous = ${synchronous}`);
-    migrate(db);
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    // Two processes opening a fresh file at once (two instances started together): switching it
+    // to WAL answers SQLITE_BUSY at once to one of them, without waiting in the busy handler.
+    whileBusy(busyTimeoutMs, () => {
+      if (path !== ':memory:') db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${synchronous}`);
+      migrate(db);
+    });
   } catch (error) {
     db.close();
     if (error instanceof StoreError) throw error;
     throw new StoreError('TELETEL_E_STORE_OPEN', `cannot prepare the database ${path}: ${messageOf(error)}`, { cause: error });
   }
   return new SqliteStore(db, path);
+}
+
+/** Runs `prepare` again while SQLite says the database is busy, for at most `timeoutMs` (startup only: it blocks the thread between tries). */
+function whileBusy(timeoutMs: number, prepare: () => void): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      prepare();
+      return;
+    } catch (error) {
+      const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY';
+      if (!busy || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
 }
 
 /** Applies the migrations this file lacks. Safe to call on an up-to-date database, and from several processes. */
