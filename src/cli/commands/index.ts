@@ -2,6 +2,7 @@
 import type { Command } from '../command.js';
 import { connectCommand } from './connect.js';
 import { convertCommand } from './convert.js';
+import { drainCommand } from './drain.js';
 import { dumpCommand } from './dump.js';
 import { lintCommand } from './lint.js';
 import { newServiceCommand } from './new-service.js';
@@ -10,4 +11,4 @@ import { serveCommand } from './serve.js';
 import { textCommand } from './text.js';
 import { viewCommand } from './view.js';
 
-export const COMMANDS: Command[] = [dumpCommand, renderCommand, viewCommand, textCommand, convertCommand, lintCommand, serveCommand, connectCommand, newServiceCommand];
+export const COMMANDS: Command[] = [dumpCommand, renderCommand, viewCommand, textCommand, convertCommand, lintCommand, serveCommand, drainCommand, connectCommand, newServiceCommand];

@@ -1,6 +1,7 @@
 /**
- * `teletel serve`: runs the gateway until SIGTERM or SIGINT, then stops
- * gracefully (a goodbye on row 0 of every session, sockets closed, store
+ * `teletel serve`: runs the gateway until SIGTERM or SIGINT (or `teletel
+ * drain`, which finds it through DATA/instances/), then stops gracefully
+ * (sessions handed over or a goodbye on row 0, sockets closed, store
  * closed). `npm start` runs it with the defaults.
  */
 import { pino, type Logger } from 'pino';
@@ -16,6 +17,7 @@ import { ServiceFolders, watchServiceFolders, type ServiceFolderWatcher } from '
 import { serviceModuleImporter } from '../../server/service-modules.js';
 import { CliError, EXIT, type CliIo, type Command } from '../command.js';
 import { serveBanner } from './serve-banner.js';
+import { recordInstance } from '../instances/instance-files.js';
 import { miniPaviService } from '../../server/minipavi/service.js';
 import { MiniPaviVisits } from '../../server/minipavi/visits.js';
 
@@ -211,6 +213,8 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
         log.error({ err: reason }, 'unhandled promise rejection (a service bug?); the gateway goes on');
       };
       process.on('unhandledRejection', onRejection);
+      // For `teletel drain`: which process serves this data folder, on which port.
+      const unrecord = recordInstance(config.dataDir, { pid: process.pid, port: address.port, tcpPort: address.tcpPort, startedAt: Date.now() });
       try {
         dependencies.onListening?.(gateway, address);
         if ((io.stderr as { isTTY?: boolean }).isTTY === true || io.stdout.isTTY === true) {
@@ -223,6 +227,7 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
         await gateway.stop();
         await storage.close();
       } finally {
+        unrecord();
         process.off('unhandledRejection', onRejection);
       }
       return EXIT.OK;
