@@ -22,6 +22,8 @@ import { OwnedCheckpoints } from './owned-checkpoints.js';
 import { RunningCheckpoints } from './running-checkpoints.js';
 import { hashToken } from './resume-token.js';
 import { CodeFailures, readResumeCode } from './resume-code.js';
+import { TakenNotices } from './taken-notices.js';
+import type { Bus } from '../store/bus.js';
 import { readSessionState, SESSION_STATE_VERSION } from './session-state.js';
 import { Session, type Connection, type SessionHost, type SessionOptions } from './session.js';
 import type { SessionState } from './session-state.js';
@@ -41,6 +43,8 @@ export interface GatewayOptions {
   encode?: DiffEncoder;
   /** Node process metrics on /metrics (default on; tests running many gateways turn them off). */
   processMetrics?: boolean;
+  /** The store's bus (shared by the instances of one PostgreSQL database): sessions taken from a checkpoint are announced on it (taken-notices.ts). */
+  bus?: Bus;
 }
 
 export interface GatewayAddress {
@@ -71,6 +75,7 @@ export class Gateway implements SessionHost, SessionFactory {
   /** Sessions whose clients hold a resume token (WebSocket, teletel.resume.v1). */
   private readonly resumes = new ResumableSessions<Session>();
   private readonly codeFailures = new CodeFailures();
+  private readonly taken: TakenNotices;
   /** Sessions handed over by an instance that stopped, in the store (shared by instances on one database). */
   private readonly checkpoints: SessionCheckpoints<SessionState>;
   /** The same, for this instance's sessions: each writes and deletes only its own row (owned-checkpoints.ts). */
@@ -103,6 +108,14 @@ export class Gateway implements SessionHost, SessionFactory {
       (session) => this.resumes.tokenHash(session),
       this.log,
       (session) => this.takenElsewhere(session),
+    );
+    this.taken = new TakenNotices(
+      options.bus,
+      (sessionId) => {
+        const copy = [...this.sessions].find((session) => session.id === sessionId);
+        if (copy !== undefined) this.takenElsewhere(copy);
+      },
+      this.log,
     );
     this.services = new ServiceDirectory(options.services);
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- read by the /health getters and by GUIDE
@@ -194,6 +207,7 @@ export class Gateway implements SessionHost, SessionFactory {
     );
     this.housekeepingMs = period;
     this.housekeepingTimer = setInterval(() => this.housekeeping(), period);
+    this.taken.start();
     this.housekeepingTimer.unref();
     this.address = { host: config.host, port, tcpPort };
     this.log.info({ host: config.host, port, tcpPort, serial: config.serial, services: this.directory.size }, 'teletel gateway listening');
@@ -209,6 +223,7 @@ export class Gateway implements SessionHost, SessionFactory {
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
+    this.taken.stop();
     this.log.info({ sessions: this.sessions.size }, 'shutting down');
     clearInterval(this.housekeepingTimer);
     const allEnded = new Promise<void>((resolve) => {
@@ -302,6 +317,7 @@ export class Gateway implements SessionHost, SessionFactory {
       return undefined;
     }
     this.endStaleCopy(found.sessionId);
+    this.taken.announce(found.sessionId);
     const options = current.linkOptions;
     const connection = current.yieldLink();
     const session = this.open(connection, { ...options, restored: { state: found.state, at: found.savedAt } });
@@ -410,6 +426,7 @@ export class Gateway implements SessionHost, SessionFactory {
     // The state must be the session the token names (only a forged row could differ).
     if (found.state.id !== found.sessionId) return this.refuseResume(connection, 'mismatch', options);
     this.endStaleCopy(found.sessionId);
+    this.taken.announce(found.sessionId);
     const session = this.open(connection, { ...options, restored: { state: found.state, at: found.savedAt } });
     this.metrics.resume('resumed');
     this.log.info({ session: session.id, address: connection.address, handedOverMs: Date.now() - found.savedAt }, 'session resumed from a checkpoint');

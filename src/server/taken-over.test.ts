@@ -6,6 +6,7 @@
  * gateways on one SQLite file, our Terminal as the Minitel.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { InProcessBus } from '../store/bus.js';
 import type { TestGateway } from './test-support/gateway.js';
 import { resumePath, SharedDatabaseGateways } from './test-support/shared-database.js';
 
@@ -70,5 +71,36 @@ describe('a session taken over by another instance', () => {
     const again = await shared.dial(c, resumePath(second));
     await again.waitFor(/Code : +EC\./);
     expect(again.row(0)).not.toContain('introuvable');
+  });
+
+  it('on a shared bus, the instance it left ends its copy as soon as the new instance announces it took the session', async () => {
+    const file = shared.database();
+    const bus = new InProcessBus();
+    const a = await shared.instance(file, { bus });
+    const b = await shared.instance(file, { bus });
+    const m = await shared.dial(a);
+    await m.waitFor(/Code :/);
+    await m.waitFor(() => m.resumeToken !== undefined);
+    const id = sessionOf(m.resumeToken!);
+    await checkpointIs(a, id, () => true);
+    m.close();
+    await until('A to detach the session', () => a.logs.some((l) => l.msg === 'link lost: session kept for its client to resume'));
+    expect(a.gateway.sessionCount).toBe(1);
+
+    const back = await shared.dial(b, resumePath(m.resumeToken!));
+    await back.waitFor(/Code :/);
+    // Not when its window closes (two minutes): now.
+    await until('A to end its copy', () => a.gateway.sessionCount === 0);
+    expect(a.logs.some((l) => l.msg === 'session taken over elsewhere: this copy ends' && l.session === id)).toBe(true);
+    // B's own notice is not for B.
+    expect(b.gateway.sessionCount).toBe(1);
+    expect(b.logs.some((l) => l.msg === 'session taken over elsewhere: this copy ends')).toBe(false);
+    // And A has nothing to hand over when it stops.
+    await shared.stop(a);
+    expect(a.logs.some((l) => l.msg === 'sessions handed over for their clients to resume')).toBe(false);
+    // A notice that is not one changes nothing.
+    await bus.publish('teletel.session.taken', { id: 'NOT A SESSION ID!', by: 'x' });
+    await bus.publish('teletel.session.taken', 'junk');
+    expect(b.gateway.sessionCount).toBe(1);
   });
 });

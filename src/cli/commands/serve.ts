@@ -193,7 +193,7 @@ export function createServeCommand(dependencies: ServeDependencies = {}): Comman
         const builtIns = [...miniPaviServices(config, storage.bus, log), ...(await (dependencies.services ?? defaultServices)(log, { bus: storage.bus }))];
         folders = userServices(config, builtIns, log, dev, (services) => gateway?.replaceServices(services));
         await folders?.loadAll();
-        gateway = new Gateway({ config, services: folders?.services() ?? builtIns, store: storage.store, log });
+        gateway = new Gateway({ config, services: folders?.services() ?? builtIns, store: storage.store, log, bus: storage.bus });
         address = await gateway.start();
       } catch (error) {
         await storage.close().catch(() => {});

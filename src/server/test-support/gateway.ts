@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { openSqliteStore } from '../../store/sqlite.js';
 import type { Service } from '../../sdk/service.js';
 import type { Store } from '../../store/store.js';
+import type { Bus } from '../../store/bus.js';
 import type { ServerConfig } from '../config.js';
 import { Gateway, type GatewayAddress } from '../gateway.js';
 import { DEFAULT_LIMITS, type ServerLimits } from '../limits.js';
@@ -16,6 +17,8 @@ export interface TestGatewayOptions {
   limits?: Partial<ServerLimits>;
   config?: Partial<Omit<ServerConfig, 'limits'>>;
   store?: Store;
+  /** The bus the instances of one database share (taken-notices.ts). */
+  bus?: Bus;
 }
 
 export interface LogLine {
@@ -54,7 +57,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const logs: LogLine[] = [];
   const log = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
   const store = options.store ?? openSqliteStore(':memory:');
-  const gateway = new Gateway({ config, services: options.services ?? TEST_SERVICES, store, log, processMetrics: false });
+  const gateway = new Gateway({ config, services: options.services ?? TEST_SERVICES, store, log, processMetrics: false, bus: options.bus });
   const address = await gateway.start();
   return {
     gateway,
