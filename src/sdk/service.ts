@@ -49,4 +49,10 @@ export interface Service extends ServiceInfo {
    * promptly. Throwing ends the visit with an error message to the user.
    */
   run(link: TerminalLink, context: ServiceContext): Promise<void>;
+  /**
+   * Called once when the gateway stops, after the sessions have ended: for a
+   * service that keeps timers of its own outside visits (MiniPavi's
+   * BackgroundCall), so none fires after.
+   */
+  stop?(): void;
 }

@@ -39,6 +39,11 @@ export class ServiceDirectory {
     return this.byCode.get(normaliseCode(typed));
   }
 
+  /** The services themselves, for the gateway's stop. */
+  all(): readonly Service[] {
+    return [...this.byCode.values()];
+  }
+
   list(): readonly ServiceInfo[] {
     return this.infos;
   }

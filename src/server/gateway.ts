@@ -240,6 +240,13 @@ export class Gateway implements SessionHost, SessionFactory {
     for (const session of [...this.sessions]) session.connectionLost('shutdown');
     await this.closeListeners();
     this.wheel.stop();
+    for (const service of this.services.all()) {
+      try {
+        service.stop?.();
+      } catch (error) {
+        this.log.warn({ err: error, service: service.code }, 'service did not stop cleanly');
+      }
+    }
     try {
       await this.store.close();
     } catch (error) {

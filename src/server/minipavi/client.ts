@@ -16,6 +16,12 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/** URLPARAMS: the query of the URL about to be called (each `next` has its own, as on MiniPavi). */
+export function urlParamsOf(url: string): Record<string, string> | undefined {
+  const params = [...new URL(url).searchParams].slice(0, MINIPAVI_LIMITS.urlParams);
+  return params.length === 0 ? undefined : Object.fromEntries(params);
+}
+
 /** Whether `url` may be called: http(s) to an allowed host. */
 export function allowedUrl(url: string, allowedHosts: ReadonlySet<string>): URL {
   if (url.length > MINIPAVI_LIMITS.urlCharacters) throw new MiniPaviError('host', `a URL of more than ${MINIPAVI_LIMITS.urlCharacters} characters is not called`);

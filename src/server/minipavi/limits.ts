@@ -54,4 +54,24 @@ export const MINIPAVI_LIMITS = {
   onwardMessageBytes: 64 * 1024,
   /** A WebSocket onward server that does not answer the close handshake in this long is cut. */
   onwardCloseMs: 1000,
+  /**
+   * BackgroundCall (background.ts): entries read from one command; the rest
+   * are refused with a log line. MiniPaviCli services schedule a handful.
+   */
+  backgroundEntries: 50,
+  /**
+   * Background calls waiting, per service and per instance: past this a new
+   * one is refused (log line, metric), so a service cannot fill the
+   * gateway's memory with timers. They are held in memory only: a restart
+   * loses them.
+   */
+  backgroundPending: 1000,
+  /** How far ahead a background call may be scheduled; a later time is refused (a past one runs at once). */
+  backgroundAheadMs: 24 * 3_600_000,
+  /**
+   * Tries of one background call (simulate false) that fails to get an
+   * answer; MiniPavi tries 5 times in a row. Fewer here: each try may wait
+   * the whole timeout, and nobody is waiting for the answer.
+   */
+  backgroundTries: 3,
 } as const;

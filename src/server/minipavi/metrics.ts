@@ -3,7 +3,8 @@
  * (GatewayMetrics adopts this registry): how long each call takes and the
  * errors by kind (timeout, status, json, version, base64, size, host,
  * redirect, network, answer), and the onward connections (connectToWs,
- * connectToTln) by outcome.
+ * connectToTln) by outcome, and the background calls (BackgroundCall) by
+ * outcome.
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 
@@ -28,5 +29,12 @@ export const minipaviOnward = new Counter({
   name: 'teletel_minipavi_onward_total',
   help: 'connectToWs and connectToTln by service code, transport and outcome (refused: host not allowed; failed: no connection; ended; left: the user left the visit).',
   labelNames: ['service', 'transport', 'outcome'],
+  registers: [minipaviRegistry],
+});
+
+export const minipaviBackground = new Counter({
+  name: 'teletel_minipavi_background_total',
+  help: 'BackgroundCall entries by service code and outcome (refused_host, refused_time, refused_full, refused_entries: never scheduled; called: answered; failed: no answer after the tries; simulated: typed into a visit here; sent: no such visit here, offered to the other instances; cancelled: the gateway stopped first).',
+  labelNames: ['service', 'outcome'],
   registers: [minipaviRegistry],
 });

@@ -32,7 +32,11 @@ export type MiniPaviEvent =
   /** The onward connection a connectToWs or connectToTln asked for could not be made (or was refused). */
   | 'DIRECTCALLFAILED'
   /** The onward connection ended (the remote closed, or the user typed *** Sommaire): the service has the user back. */
-  | 'DIRECTCALLENDED';
+  | 'DIRECTCALLENDED'
+  /** A BackgroundCall came due: no user is involved, content and context are empty (background.ts). */
+  | 'BGCALL'
+  /** A BackgroundCall with simulate came due: the visit's `next` is called as if the user had typed its URL. */
+  | 'BGCALL-SIMU';
 
 export interface MiniPaviRequest {
   PAVI: {
@@ -133,19 +137,38 @@ export interface ConnectTo {
   startSequence: Uint8Array;
 }
 
+/** One entry of a BackgroundCall: at `time` (unix seconds), call `url` for `uniqueId`, or type it into that user's visit (`simulate`). */
+export interface BackgroundEntry {
+  url: string;
+  time: number;
+  uniqueId: string;
+  simulate: boolean;
+}
+
+/**
+ * BackgroundCall: calls the gateway makes later, outside any key press
+ * (background.ts). The parallel arrays of MiniPaviCli are read entry by
+ * entry, at most MINIPAVI_LIMITS.backgroundEntries; `beyond` counts the
+ * rest, refused with a log line rather than silently lost.
+ */
+export interface BackgroundCall {
+  name: 'BackgroundCall';
+  entries: BackgroundEntry[];
+  beyond: number;
+}
+
 /** A command the protocol defines that this gateway does not carry out (README says why). */
 export interface RefusedCommand {
   name: 'refused';
   command: string;
 }
 
-export type MiniPaviCommand = InputTxt | InputMsg | InputForm | PushServiceMsg | Disconnect | SetParam | ConnectTo | RefusedCommand;
+export type MiniPaviCommand = InputTxt | InputMsg | InputForm | PushServiceMsg | Disconnect | SetParam | ConnectTo | BackgroundCall | RefusedCommand;
 
 /** Commands the protocol defines that Teletel refuses, with the reason (README, "MiniPavi services"). */
 export const REFUSED_COMMANDS: Readonly<Record<string, string>> = {
   connectToExt: 'dials a telephone line (a MiniPavi VoIP feature)',
   duplicateStream: "sends one user's stream to another user's terminal",
-  BackgroundCall: 'schedules calls to any URL for other users, outside any visit',
 };
 
 export interface MiniPaviAnswer {
@@ -250,6 +273,22 @@ function readCommand(value: unknown): MiniPaviCommand | undefined {
       // Row 0 shows 40 columns: a message is cut well before sanitising, whatever its length in the answer.
       const pairs = messages.slice(0, MINIPAVI_LIMITS.pushMessages).map((m, i) => ({ uniqueId: text(ids[i]).slice(0, MINIPAVI_LIMITS.pushIdCharacters), text: text(m).slice(0, MINIPAVI_LIMITS.pushTextCharacters) }));
       return { name: 'PushServiceMsg', messages: pairs.filter((m) => m.uniqueId !== '') };
+    }
+    case 'BackgroundCall': {
+      const urls = Array.isArray(p.url) ? p.url : [];
+      const times = Array.isArray(p.time) ? p.time : [];
+      const ids = Array.isArray(p.uniqueid) ? p.uniqueid : [];
+      const simulate = Array.isArray(p.simulate) ? p.simulate : [];
+      const entries = urls.slice(0, MINIPAVI_LIMITS.backgroundEntries).map((url, k) => ({
+        url: text(url).slice(0, MINIPAVI_LIMITS.urlCharacters + 1),
+        // Unix seconds; 0 (or none) is never due, as on MiniPavi: the scheduler refuses it.
+        time: int(times[k], 0),
+        // Services compare uniqueIds with numbers, and may write them so: a number is its digits.
+        uniqueId: (typeof ids[k] === 'number' && Number.isFinite(ids[k]) ? String(ids[k]) : text(ids[k])).slice(0, MINIPAVI_LIMITS.pushIdCharacters),
+        // MiniPaviCli writes true or false; anything else is a plain call.
+        simulate: simulate[k] === true,
+      }));
+      return { name: 'BackgroundCall', entries, beyond: Math.max(0, urls.length - entries.length) };
     }
     case 'libCnx':
       return { name: 'libCnx' };

@@ -9,7 +9,9 @@
  * to the home page, the log says why. connectToWs and connectToTln put the
  * user through to another Videotex server (onward.ts), only one the
  * configuration allows (target.ts), then call the service again with how it
- * went (DIRECTCALLFAILED or DIRECTCALLENDED), as MiniPavi does.
+ * went (DIRECTCALLFAILED or DIRECTCALLENDED), as MiniPavi does. A
+ * BackgroundCall is handed to the service's scheduler (background.ts), whose
+ * simulated typing comes back to the visit it names as BGCALL-SIMU.
  */
 import { createHash } from 'node:crypto';
 import type { Service, ServiceContext, Tariff } from '../../sdk/service.js';
@@ -19,7 +21,8 @@ import type { InputEvent } from '../../videotex/key-parser.js';
 import type { FunctionKeyName } from '../../videotex/keyboard.js';
 import { encodeText, sanitizeText } from '../../videotex/text.js';
 import { rowZeroMessage } from '../pages.js';
-import { allowedUrl, callService } from './client.js';
+import { BackgroundCalls } from './background.js';
+import { allowedUrl, callService, urlParamsOf } from './client.js';
 import { InputZones } from './input.js';
 import { MINIPAVI_LIMITS } from './limits.js';
 import { minipaviErrors, minipaviOnward, minipaviRequestSeconds } from './metrics.js';
@@ -61,20 +64,17 @@ export function miniPaviService(options: MiniPaviServiceOptions, visits: MiniPav
   const allowedHosts = new Set([first.host, ...(options.allowedHosts ?? [])]);
   allowedUrl(options.url, allowedHosts); // a bad configured URL fails at load, not at the first visit
   const onward = onwardHosts(options.url, options.allowedHosts);
+  const background = new BackgroundCalls({ code: options.code, allowedHosts, timeoutMs: options.timeoutMs }, visits);
   return {
     code: options.code,
     name: options.name ?? options.code,
     description: options.description ?? `Service MiniPavi (${first.host})`,
     keywords: ['minipavi'],
     tariff: options.tariff ?? FREE,
-    run: (link, context) => new MiniPaviVisit(options, allowedHosts, onward, visits, link, context).run(),
+    run: (link, context) => new MiniPaviVisit(options, allowedHosts, onward, visits, background, link, context).run(),
+    // The gateway stops: background calls still waiting are cleared, none is made after.
+    stop: () => background.stop(),
   };
-}
-
-/** URLPARAMS: the query of the URL about to be called (each `next` has its own, as on MiniPavi). */
-function urlParamsOf(url: string): Record<string, string> | undefined {
-  const params = [...new URL(url).searchParams].slice(0, MINIPAVI_LIMITS.urlParams);
-  return params.length === 0 ? undefined : Object.fromEntries(params);
 }
 
 /**
@@ -87,6 +87,9 @@ export function uniqueIdOf(sessionId: string): string {
   return String(100_000_000_000_000n + (n % 900_000_000_000_000n));
 }
 
+/** What waits while a call is out: keys, and the typing of a background call (simulate). */
+type Queued = InputEvent | { type: 'background'; data: string };
+
 class MiniPaviVisit {
   private next: string;
   private context = '';
@@ -96,7 +99,7 @@ class MiniPaviVisit {
   private calling = false;
   private failed = false;
   /** Keys typed while a call was out, handled once it is back. */
-  private queued: InputEvent[] = [];
+  private queued: Queued[] = [];
   /** The call out now (or the last one): FIN waits for it, so the service hears of the user in order. */
   private inflight: Promise<void> = Promise.resolve();
   private finish: () => void = () => {};
@@ -111,6 +114,7 @@ class MiniPaviVisit {
     private readonly allowedHosts: ReadonlySet<string>,
     private readonly onwardHosts: ReadonlySet<string>,
     private readonly visits: MiniPaviVisits,
+    private readonly background: BackgroundCalls,
     private readonly link: TerminalLink,
     private readonly services: ServiceContext,
   ) {
@@ -120,7 +124,7 @@ class MiniPaviVisit {
 
   async run(): Promise<void> {
     const done = new Promise<void>((resolve) => (this.finish = resolve));
-    this.visits.add(this.uniqueId, this.link);
+    this.visits.add(this.uniqueId, this.link, (data) => this.typed(data));
     const unsubscribe = this.link.onInput((event) => this.input(event));
     this.link.closed.addEventListener('abort', () => {
       this.visits.remove(this.uniqueId);
@@ -132,6 +136,25 @@ class MiniPaviVisit {
     await this.call('CNX', []);
     await done;
     unsubscribe();
+  }
+
+  /**
+   * A background call with simulate: as if the user had typed `data`, the
+   * service's `next` is called with BGCALL-SIMU and its answer shown. While a
+   * call is out it waits with the keys; during an onward connection or after
+   * a failure there is no service to call, so it is dropped.
+   */
+  private typed(data: string): void {
+    if (this.link.closed.aborted) return;
+    if (this.onward !== undefined || this.failed) {
+      this.services.log.info('MiniPavi BackgroundCall simulate dropped: the visit is not with the service now', { service: this.options.code });
+      return;
+    }
+    if (this.calling) {
+      if (this.queued.length < MINIPAVI_LIMITS.queuedKeys) this.queued.push({ type: 'background', data });
+      return;
+    }
+    void this.call('BGCALL-SIMU', [data]);
   }
 
   private input(event: InputEvent): void {
@@ -198,6 +221,7 @@ class MiniPaviVisit {
           // The user left while the service answered: FIN goes with this answer's context and next.
           if (show) this.keepPlace(answer);
           if (answer.command?.name === 'PushServiceMsg') this.push(answer.command.messages);
+          if (answer.command?.name === 'BackgroundCall') this.background.schedule(answer.command, this.services.log);
           return;
         }
         this.apply(answer);
@@ -246,7 +270,8 @@ class MiniPaviVisit {
     this.queued = [];
     for (const event of queued) {
       if (this.link.closed.aborted) return;
-      this.input(event);
+      if (event.type === 'background') this.typed(event.data);
+      else this.input(event);
     }
   }
 
@@ -298,6 +323,8 @@ class MiniPaviVisit {
       this.link.wanted.write(this.zones.draw());
     } else if (command?.name === 'PushServiceMsg') {
       this.push(command.messages);
+    } else if (command?.name === 'BackgroundCall') {
+      this.background.schedule(command, this.services.log);
     } else if (command?.name === 'libCnx') {
       // The service is done with the user: back to the home page (FIN follows), as on MiniPavi.
       this.finish();

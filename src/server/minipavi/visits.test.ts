@@ -1,4 +1,4 @@
-/** PushServiceMsg deliveries: over the service's bus topic, to open visits only, whatever else arrives there. */
+/** PushServiceMsg deliveries and BackgroundCall typing: over the service's bus topics, to open visits only, whatever else arrives there. */
 import { describe, expect, it } from 'vitest';
 import type { TerminalLink } from '../../sdk/link.js';
 import { InProcessBus } from '../../store/bus.js';
@@ -58,5 +58,27 @@ describe('MiniPavi visits', () => {
     await bus.close();
     visits.push('ana', 'bonjour');
     await expect.poll(() => errors.length).toBe(1);
+  });
+
+  it('types a background call into the visit here, or offers it on the simulate topic; junk there is ignored', async () => {
+    const bus = new InProcessBus();
+    const here = new MiniPaviVisits('PAVI', bus);
+    const there = new MiniPaviVisits('PAVI', bus);
+    const ana = link();
+    const typed: string[] = [];
+    here.add('ana', ana.link, (data) => typed.push(`here ${data}`));
+    expect(here.simulate('ana', 'RAPPEL')).toBe('here');
+    expect(there.simulate('ana', 'AILLEURS')).toBe('sent');
+    expect(there.simulate('nobody', 'PERSONNE')).toBe('sent');
+    for (const junk of [null, { uniqueId: 'ana' }, { uniqueId: 'ana', data: 7 }, { uniqueId: 'ana', data: 'x'.repeat(5000) }]) {
+      await bus.publish('minipavi.simulate.PAVI', junk);
+    }
+    await bus.publish('minipavi.simulate.PAVJ', { uniqueId: 'ana', data: 'autre service' });
+    await settle();
+    expect(typed).toEqual(['here RAPPEL', 'here AILLEURS']);
+    ana.close();
+    expect(here.simulate('ana', 'TROP TARD')).toBe('sent');
+    await settle();
+    expect(typed).toHaveLength(2);
   });
 });

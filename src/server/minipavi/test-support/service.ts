@@ -12,6 +12,15 @@
  *           the failures the gateway must survive.
  *   /direct /v11 /empty /sluggish /chain /params /bye /setparam
  *           what MiniPaviCli services do that a gateway must take as MiniPavi does.
+ *   /bgcall?delay=S&count=N&target=URL&uniqueid=ID&simulate=1: CNX, a page;
+ *           any key then answers a BackgroundCall of N entries (1 by default) due in S seconds (may
+ *           be negative), to call TARGET (/bgtarget by default) for ID (the
+ *           caller's by default), or with simulate=1 to type "RAPPEL" into
+ *           the caller's visit, whose next is /bgsimu (BGCALL-SIMU before
+ *           the key: the same page).
+ *   /bgtarget  BGCALL: pushes "Rappel pour UNIQUEID" to every user of / and /bgcall, with a
+ *           page nobody must see; /bgother answers an InputTxt, to be ignored.
+ *   /bgsimu BGCALL-SIMU: "Simule CONTENT" on the screen.
  *   /onward?command=connectToWs&host=H:P&path=/x (or connectToTln, with
  *           startseq, echo, case): a page and the command; then "Retour FCTN"
  *           for DIRECTCALLFAILED / DIRECTCALLENDED; Sommaire there: libCnx.
@@ -111,6 +120,35 @@ export async function startTestService(): Promise<TestService> {
         return json(answer(`${CLEAR}Reglages`, { COMMAND: { name: 'setParam', param: { screensaver: 'off', timeout: 5 } } }));
       case '/refused':
         return json(answer(`${CLEAR}Duplicate`, { COMMAND: { name: 'duplicateStream', param: { key: 'k', uniqueid: '123' } } }));
+      case '/bgcall': {
+        const p = body.URLPARAMS ?? {};
+        if (fctn === 'CNX') {
+          users.add(uniqueId);
+          return json(answer(`${CLEAR}${at(1, 1)}Rappels`, { next: `${base}/bgcall${url.search}` }));
+        }
+        if (fctn === 'BGCALL-SIMU') return json(answer(`${CLEAR}${at(3, 1)}Simule ${fctn} ${content.join('/')}`, { next: `${base}/bgsimu` }));
+        const count = Number(p.count ?? 1);
+        const time = Math.floor(Date.now() / 1000) + Number(p.delay ?? 0);
+        const simulate = p.simulate === '1';
+        const target = simulate ? 'RAPPEL' : (p.target ?? `${base}/bgtarget`);
+        const param = {
+          url: Array.from({ length: count }, () => target),
+          time: Array.from({ length: count }, () => time),
+          uniqueid: Array.from({ length: count }, () => p.uniqueid ?? uniqueId),
+          simulate: Array.from({ length: count }, () => simulate),
+        };
+        return json(answer(`${CLEAR}${at(1, 1)}Rappel programme`, { next: `${base}/bgsimu`, COMMAND: { name: 'BackgroundCall', param } }));
+      }
+      case '/bgtarget':
+        return json(
+          answer(`${CLEAR}Jamais vu`, {
+            COMMAND: { name: 'PushServiceMsg', param: { message: [...users].map(() => `Rappel pour ${uniqueId}`), uniqueids: [...users] } },
+          }),
+        );
+      case '/bgother':
+        return json(answer(`${CLEAR}Jamais vu`, { COMMAND: { name: 'InputTxt', param: { x: 1, y: 5, l: 10 } } }));
+      case '/bgsimu':
+        return json(answer(`${CLEAR}${at(3, 1)}Simule ${fctn} ${content.join('/')}`, { next: `${base}/bgsimu` }));
       case '/onward': {
         const p = body.URLPARAMS ?? {};
         const next = `${base}/onward${url.search}`;
