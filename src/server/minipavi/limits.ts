@@ -54,6 +54,8 @@ export const MINIPAVI_LIMITS = {
   onwardMessageBytes: 64 * 1024,
   /** A WebSocket onward server that does not answer the close handshake in this long is cut. */
   onwardCloseMs: 1000,
+  /** Key bytes typed while the onward connection is being made, sent once it is up (past this, later keys are dropped: a few seconds of typing). */
+  onwardEarlyKeyBytes: 256,
   /**
    * BackgroundCall (background.ts): entries read from one command; the rest
    * are refused with a log line. MiniPaviCli services schedule a handful.

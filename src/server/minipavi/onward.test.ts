@@ -91,6 +91,21 @@ describe('connectToWs: the user put through to a WebSocket Videotex server', () 
     expect(gateway!.logs.some((l) => l.msg.startsWith('MiniPavi onward connection to 127.0.0.1:'))).toBe(true);
   });
 
+  it('sends the keys typed while the server was being reached once it answers, after nothing else', async () => {
+    const remote = await startOnwardWsServer('127.0.0.1', 400);
+    servers.push(remote);
+    await serve({ command: 'connectToWs', host: remote.host, path: '/lent' });
+    const m = await visit();
+    // Typed at once, while the service is being called: for what its answer opens.
+    m.type('xy');
+    // Then while the server is being reached (it answers the handshake 400 ms late).
+    await expect.poll(() => gateway!.logs.some((l) => l.msg.startsWith('MiniPavi onward connection to'))).toBe(true);
+    m.type('z');
+    await m.waitFor(/Serveur WS distant \/lent/);
+    await expect.poll(() => remote.received[0]).toEqual([0x78, 0x79, 0x7a]);
+    await m.waitFor(/Recu: xyz/);
+  });
+
   it('returns to the service with DIRECTCALLENDED when the user types *** Sommaire, and closes the connection', async () => {
     const remote = await onwardServer('ws');
     const pavi = await serve({ command: 'connectToWs', host: remote.host });

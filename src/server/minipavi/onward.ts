@@ -58,6 +58,9 @@ export class Onward {
   private pendingBytes = 0;
   private paused = false;
   private bytesFromServer = 0;
+  /** Keys typed before the server answered, for it once it has. */
+  private early: Uint8Array[] = [];
+  private earlyBytes = 0;
 
   constructor(
     private readonly link: TerminalLink,
@@ -85,6 +88,8 @@ export class Onward {
       // As MiniPavi: the keyboard's case for the server, then its start sequence.
       this.link.sendCommand(keyboardCase(this.command.lowercase));
       if (this.command.startSequence.length > 0) this.remote.send(this.command.startSequence);
+      for (const bytes of this.early) this.remote.send(bytes);
+      this.early = [];
       timer = setTimeout(() => this.end({ type: 'ended', why: `the onward connection's ${this.timeouts.maxMs} ms are up`, bytesFromServer: this.bytesFromServer }), this.timeouts.maxMs);
       void this.remote.ended.then((why) => this.end({ type: 'ended', why: `the server ended it: ${why}`, bytesFromServer: this.bytesFromServer }));
       return await this.stopped;
@@ -97,7 +102,18 @@ export class Onward {
 
   /** A key from the user, while the passthrough runs. */
   input(event: InputEvent): void {
-    if (this.finished || this.remote === undefined) return; // keys typed while connecting are not for the server
+    if (this.finished) return;
+    if (this.remote === undefined) {
+      // Typed while the server is being reached: kept (bounded) and sent after its start sequence, as a
+      // modem line would have carried them. Protocole replies answer the gateway, not the server.
+      if (event.type === 'status' || event.type === 'reply') return;
+      const bytes = keyBytes(event, AS_SENT);
+      if (bytes.length > 0 && this.earlyBytes + bytes.length <= MINIPAVI_LIMITS.onwardEarlyKeyBytes) {
+        this.early.push(bytes);
+        this.earlyBytes += bytes.length;
+      }
+      return;
+    }
     if (event.type === 'function' && event.name === 'Sommaire' && this.stars >= END_STARS) {
       this.end({ type: 'ended', why: 'the user typed *** Sommaire', bytesFromServer: this.bytesFromServer });
       return;

@@ -367,11 +367,19 @@ class MiniPaviVisit {
       return 'DIRECTCALLFAILED';
     }
     this.services.log.info(`MiniPavi onward connection to ${target.label}`, fields);
-    this.onward = new Onward(this.link, target, command, {
+    const onward = new Onward(this.link, target, command, {
       connectMs: this.options.onwardConnectTimeoutMs ?? MINIPAVI_LIMITS.onwardConnectMs,
       maxMs: MINIPAVI_LIMITS.onwardMaxMs,
     });
-    const outcome = await this.onward.run();
+    this.onward = onward;
+    // Keys typed while the service was being called were for what its answer opened: this connection
+    // (MiniPavi reads the user's line again once the answer is carried out). Background calls wait.
+    this.queued = this.queued.filter((entry) => {
+      if (entry.type === 'background') return true;
+      onward.input(entry);
+      return false;
+    });
+    const outcome = await onward.run();
     this.onward = undefined;
     minipaviOnward.inc({ service: this.options.code, transport, outcome: outcome.type });
     switch (outcome.type) {

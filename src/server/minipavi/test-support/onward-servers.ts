@@ -38,8 +38,16 @@ export interface OnwardServer {
 const page = (title: string): Buffer => Buffer.from(`${CLEAR}${at(2, 1)}${title}${at(4, 1)}Tapez un texte puis Envoi`, 'latin1');
 const echo = (bytes: number[]): Buffer => Buffer.from(`${at(5, 1)}Recu: ${Buffer.from(bytes.filter((b) => b >= 0x20)).toString('latin1')}\x18`, 'latin1');
 
-export async function startOnwardWsServer(host = '127.0.0.1'): Promise<OnwardServer> {
-  const wss = new WebSocketServer({ host, port: 0 });
+/** `handshakeDelayMs`: the upgrade is answered that late (a distant server), so keys can be typed while it connects. */
+export async function startOnwardWsServer(host = '127.0.0.1', handshakeDelayMs = 0): Promise<OnwardServer> {
+  const wss = new WebSocketServer({
+    host,
+    port: 0,
+    verifyClient: (_info, done) => {
+      if (handshakeDelayMs === 0) done(true);
+      else setTimeout(() => done(true), handshakeDelayMs);
+    },
+  });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const server: OnwardServer = {
     host: `${host}:${(wss.address() as AddressInfo).port}`,
