@@ -179,6 +179,8 @@ export interface MiniPaviAnswer {
   /** Call again at once: as after a key (DIRECT), or as a new connection (DIRECTCNX). */
   directCall: 'no' | 'yes' | 'yes-cnx';
   command: MiniPaviCommand | undefined;
+  /** COMMAND as the service sent it (JSON): what a checkpoint keeps of an input command, read again on resume. */
+  rawCommand: unknown;
 }
 
 export type MiniPaviErrorKind = 'timeout' | 'network' | 'status' | 'json' | 'version' | 'base64' | 'size' | 'host' | 'redirect' | 'answer';
@@ -228,6 +230,7 @@ export function readAnswer(json: unknown): MiniPaviAnswer {
     next: text(json.next).slice(0, MINIPAVI_LIMITS.urlCharacters + 1),
     directCall: json.directcall === 'yes' || json.directcall === 'yes-cnx' ? json.directcall : 'no',
     command: readCommand(json.COMMAND),
+    rawCommand: json.COMMAND,
   };
 }
 

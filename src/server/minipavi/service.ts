@@ -27,7 +27,18 @@ import { InputZones } from './input.js';
 import { MINIPAVI_LIMITS } from './limits.js';
 import { minipaviErrors, minipaviOnward, minipaviRequestSeconds } from './metrics.js';
 import { Onward } from './onward.js';
-import { MiniPaviError, PROTOCOL_VERSION, REFUSED_COMMANDS, type ConnectTo, type MiniPaviAnswer, type MiniPaviEvent, type MiniPaviRequest } from './protocol.js';
+import {
+  MiniPaviError,
+  PROTOCOL_VERSION,
+  readAnswer,
+  REFUSED_COMMANDS,
+  type ConnectTo,
+  type MiniPaviAnswer,
+  type MiniPaviCommand,
+  type MiniPaviEvent,
+  type MiniPaviRequest,
+} from './protocol.js';
+import { RESTARTED_NOTICE } from '../../sdk/define.js';
 import { onwardHosts, onwardTarget, type OnwardTarget } from './target.js';
 import type { MiniPaviVisits } from './visits.js';
 
@@ -87,6 +98,40 @@ export function uniqueIdOf(sessionId: string): string {
   return String(100_000_000_000_000n + (n % 900_000_000_000_000n));
 }
 
+/** Bump when KeptPlace changes shape: a checkpoint of another shape starts the visit again, with the notice. */
+const KEPT_PLACE_VERSION = 1;
+/** What a checkpoint keeps of a MiniPavi visit: what MiniPavi keeps of a user between calls. */
+interface KeptPlace {
+  next: string;
+  context: string;
+  echo: boolean;
+  /** The input command of the page on the screen, as the service sent it, or null. */
+  input: unknown;
+}
+
+/** A checkpointed KeptPlace, checked as any input (it comes from a database), or undefined. */
+function readKeptPlace(value: unknown, allowedHosts: ReadonlySet<string>): { next: string; context: string; echo: boolean; input?: { raw: unknown; command: InputCommand } } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { next, context, echo, input } = value as Record<string, unknown>;
+  if (typeof next !== 'string' || typeof context !== 'string' || context.length > MINIPAVI_LIMITS.contextCharacters || typeof echo !== 'boolean') return undefined;
+  try {
+    allowedUrl(next, allowedHosts);
+  } catch {
+    return undefined;
+  }
+  if (input === null || input === undefined) return { next, context, echo };
+  let command;
+  try {
+    command = readAnswer({ version: PROTOCOL_VERSION, content: '', COMMAND: input }).command;
+  } catch {
+    return undefined;
+  }
+  if (command?.name !== 'InputTxt' && command?.name !== 'InputMsg' && command?.name !== 'InputForm') return undefined;
+  return { next, context, echo, input: { raw: input, command } };
+}
+
+type InputCommand = Extract<MiniPaviCommand, { name: 'InputTxt' | 'InputMsg' | 'InputForm' }>;
+
 /** What waits while a call is out: keys, and the typing of a background call (simulate). */
 type Queued = InputEvent | { type: 'background'; data: string };
 
@@ -108,6 +153,8 @@ class MiniPaviVisit {
   private onward: Onward | undefined;
   /** A row-0 line for the user, shown over the next answer (why an onward connection did not happen). */
   private notice: string | undefined;
+  /** The input command of the answer on the screen, as the service sent it (a checkpoint keeps it). */
+  private inputCommand: unknown = null;
 
   constructor(
     private readonly options: MiniPaviServiceOptions,
@@ -126,6 +173,11 @@ class MiniPaviVisit {
     const done = new Promise<void>((resolve) => (this.finish = resolve));
     this.visits.add(this.uniqueId, this.link, (data) => this.typed(data));
     const unsubscribe = this.link.onInput((event) => this.input(event));
+    // What MiniPavi itself keeps of a user between two calls: checkpointed, so a session that moves
+    // to another instance goes on with the same service at the same page (not during an onward connection).
+    this.link.keepState?.(KEPT_PLACE_VERSION, () =>
+      this.onward !== undefined || this.failed ? undefined : ({ next: this.next, context: this.context, echo: this.echo, input: this.inputCommand } satisfies KeptPlace),
+    );
     this.link.closed.addEventListener('abort', () => {
       this.visits.remove(this.uniqueId);
       // The service hears that the user left, after the answer it is writing (with that answer's
@@ -133,7 +185,7 @@ class MiniPaviVisit {
       if (!this.failed) void this.inflight.then(() => this.call('FIN', [], { show: false }));
       this.finish();
     });
-    await this.call('CNX', []);
+    if (!this.resume()) await this.call('CNX', []);
     await done;
     unsubscribe();
   }
@@ -264,6 +316,37 @@ class MiniPaviVisit {
     }
   }
 
+  /**
+   * Goes on where a checkpoint left the visit (its session moved here): the
+   * service's next URL and context, echo, and the input zones of the page on
+   * the screen (the screen itself came back with the session; what was typed
+   * in a zone starts empty). Read as input: a `next` to a host not allowed,
+   * or anything else not as written, and the visit starts again with CNX and
+   * the notice. False when there is nothing to go on from.
+   */
+  private resume(): boolean {
+    const kept = this.link.resumedState;
+    if (kept === undefined) return false;
+    const place = kept.version === KEPT_PLACE_VERSION ? readKeptPlace(kept.state, this.allowedHosts) : undefined;
+    if (place === undefined) {
+      // The screen the checkpoint kept goes; the notice shows over the service's first page.
+      this.link.wanted.write(Uint8Array.of(0x0c));
+      this.link.update();
+      this.notice = RESTARTED_NOTICE;
+      return false;
+    }
+    this.next = place.next;
+    this.context = place.context;
+    this.echo = place.echo;
+    if (place.input !== undefined) {
+      this.inputCommand = place.input.raw;
+      this.zones = new InputZones(place.input.command, place.echo);
+      this.link.wanted.write(this.zones.draw());
+      this.link.update();
+    }
+    return true;
+  }
+
   /** The keys typed during the call, in order; one that starts another call queues the rest again. */
   private replayQueued(): void {
     const queued = this.queued;
@@ -316,9 +399,11 @@ class MiniPaviVisit {
     this.echo = answer.echo;
     this.freeText = '';
     this.zones = undefined;
+    this.inputCommand = null;
     this.link.wanted.write(answer.content);
     const command = answer.command;
     if (command?.name === 'InputTxt' || command?.name === 'InputMsg' || command?.name === 'InputForm') {
+      this.inputCommand = answer.rawCommand;
       this.zones = new InputZones(command, answer.echo);
       this.link.wanted.write(this.zones.draw());
     } else if (command?.name === 'PushServiceMsg') {
