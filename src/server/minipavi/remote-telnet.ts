@@ -4,44 +4,20 @@
  * out of the Videotex), as MiniPavi opens it with a connect timeout.
  */
 import { connect, type Socket } from 'node:net';
-import { RemoteFailure, type Remote, type RemoteOptions } from './remote.js';
+import { connectWithin, RemoteFailure, type Remote, type RemoteOptions } from './remote.js';
 import type { OnwardTarget } from './target.js';
 import { TelnetFilter, telnetEscape } from './telnet.js';
 
 export function openTelnet(target: OnwardTarget, options: RemoteOptions): Promise<Remote> {
-  return new Promise((resolve, reject) => {
-    // An IPv6 address comes bracketed from the URL parser; the socket wants it bare.
-    const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
-    const socket = connect({ host, port: target.port });
-    let failure: RemoteFailure | undefined;
-    const fail = (why: RemoteFailure): void => {
-      failure ??= why;
-      socket.destroy();
-    };
-    const timer = setTimeout(() => fail(new RemoteFailure('timeout', `${target.label} did not connect within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
-    const abort = (): void => fail(new RemoteFailure('aborted', 'the user left while connecting'));
-    let lastError = '';
-    const onError = (error: Error): void => {
-      lastError = error.message;
-    };
-    const onClose = (): void => {
-      settle();
-      reject(failure ?? new RemoteFailure('network', `${target.label}: ${lastError || 'closed while connecting'}`));
-    };
-    const settle = (): void => {
-      clearTimeout(timer);
-      options.signal.removeEventListener('abort', abort);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-    };
-    options.signal.addEventListener('abort', abort, { once: true });
-    socket.on('error', onError);
-    socket.once('close', onClose);
-    socket.once('connect', () => {
-      settle();
-      resolve(new TelnetRemote(socket, options.onData));
-    });
-  });
+  // An IPv6 address comes bracketed from the URL parser; the socket wants it bare.
+  const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
+  const socket = connect({ host, port: target.port });
+  const connecting = {
+    openEvent: 'connect',
+    kill: () => socket.destroy(),
+    closed: (lastError: string) => new RemoteFailure('network', `${target.label}: ${lastError || 'closed while connecting'}`),
+  };
+  return connectWithin(socket, connecting, target.label, options, () => new TelnetRemote(socket, options.onData));
 }
 
 class TelnetRemote implements Remote {

@@ -9,55 +9,33 @@
 import { WebSocket, type RawData } from 'ws';
 import { USER_AGENT } from './client.js';
 import { MINIPAVI_LIMITS } from './limits.js';
-import { RemoteFailure, type Remote, type RemoteOptions } from './remote.js';
+import { connectWithin, RemoteFailure, type Remote, type RemoteOptions } from './remote.js';
 import type { OnwardTarget } from './target.js';
 
 export function openWebSocket(target: OnwardTarget, proto: string, options: RemoteOptions): Promise<Remote> {
-  return new Promise((resolve, reject) => {
-    let socket: WebSocket;
-    try {
-      socket = new WebSocket(target.url, proto === '' ? [] : [proto], {
-        handshakeTimeout: options.connectTimeoutMs,
-        maxPayload: MINIPAVI_LIMITS.onwardMessageBytes,
-        perMessageDeflate: false,
-        followRedirects: false,
-        headers: { 'User-Agent': USER_AGENT },
-      });
-    } catch (error) {
-      reject(new RemoteFailure('handshake', error instanceof Error ? error.message : String(error)));
-      return;
-    }
-    let failure: RemoteFailure | undefined;
-    let lastError = '';
-    const fail = (why: RemoteFailure): void => {
-      failure ??= why;
-      socket.terminate();
-    };
-    const timer = setTimeout(() => fail(new RemoteFailure('timeout', `${target.label} did not connect within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
-    const abort = (): void => fail(new RemoteFailure('aborted', 'the user left while connecting'));
-    const onError = (error: Error): void => {
-      lastError = error.message;
-    };
-    const onClose = (): void => {
-      settle();
-      const timedOut = lastError.includes('timed out');
-      const kind = timedOut ? 'timeout' : lastError.startsWith('Unexpected server response') ? 'handshake' : 'network';
-      reject(failure ?? new RemoteFailure(kind, timedOut ? `${target.label} did not connect within ${options.connectTimeoutMs} ms` : `${target.label}: ${lastError || 'closed during the handshake'}`));
-    };
-    const settle = (): void => {
-      clearTimeout(timer);
-      options.signal.removeEventListener('abort', abort);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-    };
-    options.signal.addEventListener('abort', abort, { once: true });
-    socket.on('error', onError);
-    socket.once('close', onClose);
-    socket.once('open', () => {
-      settle();
-      resolve(new WebSocketRemote(socket, options.onData));
+  let socket: WebSocket;
+  try {
+    socket = new WebSocket(target.url, proto === '' ? [] : [proto], {
+      handshakeTimeout: options.connectTimeoutMs,
+      maxPayload: MINIPAVI_LIMITS.onwardMessageBytes,
+      perMessageDeflate: false,
+      followRedirects: false,
+      headers: { 'User-Agent': USER_AGENT },
     });
-  });
+  } catch (error) {
+    return Promise.reject(new RemoteFailure('handshake', error instanceof Error ? error.message : String(error)));
+  }
+  const connecting = {
+    openEvent: 'open',
+    kill: () => socket.terminate(),
+    closed: (lastError: string) => {
+      // ws's own handshake timeout and a refusal of the upgrade come as errors before the close.
+      if (lastError.includes('timed out')) return new RemoteFailure('timeout', `${target.label} did not connect within ${options.connectTimeoutMs} ms`);
+      const kind = lastError.startsWith('Unexpected server response') ? 'handshake' : 'network';
+      return new RemoteFailure(kind, `${target.label}: ${lastError || 'closed during the handshake'}`);
+    },
+  };
+  return connectWithin(socket, connecting, target.label, options, () => new WebSocketRemote(socket, options.onData));
 }
 
 class WebSocketRemote implements Remote {

@@ -1,9 +1,11 @@
 /**
  * An onward server the user is put through to (connectToWs, connectToTln),
  * whatever carries it: bytes each way, a pause for backpressure, and one
- * ending. remote-ws.ts and remote-telnet.ts open them; onward.ts runs the
+ * ending. remote-ws.ts and remote-telnet.ts open them (through
+ * connectWithin, the connect phase they share); onward.ts runs the
  * passthrough over one.
  */
+import type { EventEmitter } from 'node:events';
 
 export interface Remote {
   /** Sends the user's key bytes to the server. */
@@ -36,4 +38,55 @@ export class RemoteFailure extends Error {
     super(message);
     this.name = 'RemoteFailure';
   }
+}
+
+/** A socket being connected, as connectWithin sees it (net.Socket, ws's WebSocket). */
+interface Connecting {
+  /** The event that says it is up ('connect', 'open'). */
+  readonly openEvent: string;
+  /** Drops it at once (a timeout, the user leaving). */
+  kill(): void;
+  /** Why it closed before it was up, from the last error it reported. */
+  closed(lastError: string): RemoteFailure;
+}
+
+/**
+ * The connect phase: resolves with `opened()` once `socket` is up, or
+ * rejects with a RemoteFailure when it does not come up within
+ * `options.connectTimeoutMs`, when the user leaves (`options.signal`), or
+ * when it closes first. Its listeners and timer are gone either way.
+ */
+export function connectWithin<T>(socket: EventEmitter, connecting: Connecting, label: string, options: RemoteOptions, opened: () => T): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let failure: RemoteFailure | undefined;
+    let lastError = '';
+    const fail = (why: RemoteFailure): void => {
+      failure ??= why;
+      connecting.kill();
+    };
+    const timer = setTimeout(() => fail(new RemoteFailure('timeout', `${label} did not connect within ${options.connectTimeoutMs} ms`)), options.connectTimeoutMs);
+    const abort = (): void => fail(new RemoteFailure('aborted', 'the user left while connecting'));
+    const onError = (error: Error): void => {
+      lastError = error.message;
+    };
+    const onClose = (): void => {
+      settle();
+      reject(failure ?? connecting.closed(lastError));
+    };
+    const onOpen = (): void => {
+      settle();
+      resolve(opened());
+    };
+    const settle = (): void => {
+      clearTimeout(timer);
+      options.signal.removeEventListener('abort', abort);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+      socket.off(connecting.openEvent, onOpen);
+    };
+    options.signal.addEventListener('abort', abort, { once: true });
+    socket.on('error', onError);
+    socket.once('close', onClose);
+    socket.once(connecting.openEvent, onOpen);
+  });
 }
