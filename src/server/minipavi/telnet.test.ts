@@ -1,8 +1,10 @@
 /** The minimal telnet client of connectToTln: negotiation out, refusals back, at any chunk boundary. */
 import { describe, expect, it } from 'vitest';
 import { TelnetFilter, telnetEscape } from './telnet.js';
+import { TELNET } from '../telnet-codes.js';
 
-const IAC = 0xff;
+const { IAC } = TELNET;
+
 const STREAM = [0x41, IAC, 0xfd, 24, 0x42, IAC, 0xfb, 1, IAC, 0xfa, 24, 1, IAC, IAC, 0x58, IAC, 0xf0, IAC, 0xf1, IAC, IAC, 0x43, IAC, 0xfd, 24, IAC, 0xfe, 3];
 
 function readAll(chunks: number[][]): { data: number[]; replies: number[] } {

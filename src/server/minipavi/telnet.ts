@@ -7,14 +7,10 @@
  * is a data byte 0xFF. Streaming: a sequence cut between chunks is finished
  * by the next one; nothing is ever held but the state.
  */
+import { TELNET } from '../telnet-codes.js';
 
-export const IAC = 0xff;
-const DONT = 0xfe;
-const DO = 0xfd;
-const WONT = 0xfc;
-const WILL = 0xfb;
-const SB = 0xfa;
-const SE = 0xf0;
+const { IAC, DONT, DO, WONT, WILL, SB, SE } = TELNET;
+
 
 const enum State {
   DATA,

@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { TelnetFilter } from './telnet.js';
+import { TELNET } from '../telnet-codes.js';
 
-const IAC = 0xff;
-const WILL = 0xfb;
-const WONT = 0xfc;
-const DO = 0xfd;
-const DONT = 0xfe;
-const SB = 0xfa;
-const SE = 0xf0;
+const { IAC, DONT, DO, WONT, WILL, SB, SE } = TELNET;
+
 
 function run(chunks: number[][]): { data: number[]; replies: number[][] } {
   const filter = new TelnetFilter(64, 64);

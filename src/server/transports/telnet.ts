@@ -19,14 +19,10 @@
  * A LF or NUL right after CR is dropped: telnet clients send CR LF or CR NUL
  * for the Enter key (RFC 854), a Minitel sends CR alone.
  */
+import { TELNET } from '../telnet-codes.js';
 
-const IAC = 0xff;
-const DONT = 0xfe;
-const DO = 0xfd;
-const WONT = 0xfc;
-const WILL = 0xfb;
-const SB = 0xfa;
-const SE = 0xf0;
+const { IAC, DONT, DO, WONT, WILL, SB, SE } = TELNET;
+
 const CR = 0x0d;
 const LF = 0x0a;
 const NUL = 0x00;

@@ -13,6 +13,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { TELNET } from '../../telnet-codes.js';
+
+const { IAC } = TELNET;
 
 export const CLEAR = '\x1f\x40\x41\x18\x0a\x0c';
 export const at = (row: number, column: number): string => `\x1f${String.fromCharCode(0x40 + row)}${String.fromCharCode(0x40 + column)}`;
@@ -98,7 +101,6 @@ function flood(socket: WebSocket, server: OnwardServer): void {
   next();
 }
 
-const IAC = 0xff;
 
 export async function startOnwardTelnetServer(host = '127.0.0.1'): Promise<OnwardServer> {
   const sockets = new Set<Socket>();
