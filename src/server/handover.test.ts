@@ -27,23 +27,6 @@ const database = (): string => shared.database();
 const instance = (file: string, services?: readonly Service[]): Promise<TestGateway> => shared.instance(file, { services });
 const dial = (g: TestGateway, path = '/ws'): Promise<WsMinitel> => shared.dial(g, path);
 
-/**
- * Stops `a`, where `m` is; `m`'s client comes back on `b` with its token.
- * Resolves with the new client once its screen looks as `m`'s did, without
- * the notice of a service started again.
- */
-async function handedOver(a: TestGateway, b: TestGateway, m: WsMinitel): Promise<WsMinitel> {
-  await m.waitFor(() => m.resumeToken !== undefined);
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const before = restoreScreen(snapshotScreen(m.terminal.screen));
-  await shared.stop(a);
-  await m.waitForClose();
-  const back = await dial(b, resumePath(m.resumeToken!));
-  await back.waitFor(() => back.terminal.screen.looksLike(before));
-  expect(back.row(0)).not.toContain('Reprise');
-  return back;
-}
-
 describe('handing sessions over when an instance stops', () => {
   it('the client comes back to another instance and finds the home page as it was, code typed so far included', async () => {
     const file = database();
@@ -137,7 +120,7 @@ describe('handing sessions over when an instance stops', () => {
     await m.waitFor(() => /^2\//.test(m.row(0)));
     m.key('Suite');
     await m.waitFor(() => /^3\//.test(m.row(0)));
-    const back = await handedOver(a, b, m);
+    const back = await shared.handedOver(a, b, m);
     // And it goes on from there: Retour is the page before, Envoi the list on the right page.
     back.key('Retour');
     await back.waitFor(() => /^2\//.test(back.row(0)));
@@ -156,7 +139,7 @@ describe('handing sessions over when an instance stops', () => {
     await m.waitFor(() => /LE JOURNAL +1\/\d+/.test(m.row(1)));
     m.key('Suite');
     await m.waitFor(() => /LE JOURNAL +2\/\d+/.test(m.row(1)));
-    const back = await handedOver(a, b, m);
+    const back = await shared.handedOver(a, b, m);
     back.key('Retour');
     await back.waitFor(() => /LE JOURNAL +1\/\d+/.test(back.row(1)));
     back.key('Retour');
@@ -179,7 +162,7 @@ describe('handing sessions over when an instance stops', () => {
     m.type('12');
     m.key('Envoi');
     await m.waitFor(/Fiche/);
-    const back = await handedOver(a, b, m);
+    const back = await shared.handedOver(a, b, m);
     back.key('Retour');
     await back.waitFor(() => back.row(3).startsWith(`11 ${upper} `));
   });

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { restoreScreen, snapshotScreen } from '../videotex/screen-snapshot.js';
 import type { TestGateway } from './test-support/gateway.js';
 import type { WsMinitel } from './test-support/minitel.js';
-import { resumePath, SharedDatabaseGateways } from './test-support/shared-database.js';
+import { checkpointIs, resumePath, SharedDatabaseGateways } from './test-support/shared-database.js';
 
 // Housekeeping runs every 50 ms with these limits (a quarter of the slow-reader timeout), checkpoints every 100 ms.
 const shared = new SharedDatabaseGateways({ limits: { checkpointEveryMs: 100, slowReaderTimeoutMs: 200 } });
@@ -28,17 +28,6 @@ async function storedOnA(): Promise<{ a: TestGateway; b: TestGateway; m: WsMinit
   const token = m.resumeToken!;
   await checkpointIs(a, sessionOf(token), true);
   return { a, b, m, token };
-}
-
-/** Resolves once the stored checkpoint of the session is there (or gone), as `present` says. */
-async function checkpointIs(g: TestGateway, sessionId: string, present: boolean, test: (state: string) => boolean = () => true): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const row = await g.store.checkpoints.get(sessionId);
-    if (present ? row !== null && test(row.state) : row === null) return;
-    if (Date.now() > deadline) throw new Error(`checkpoint of ${sessionId} still ${present ? 'missing' : 'there'}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('checkpoints of running sessions', () => {

@@ -7,25 +7,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { InProcessBus } from '../store/bus.js';
-import type { TestGateway } from './test-support/gateway.js';
-import { resumePath, SharedDatabaseGateways } from './test-support/shared-database.js';
+import { checkpointIs, resumePath, SharedDatabaseGateways } from './test-support/shared-database.js';
 
 // Housekeeping runs every 50 ms with these limits (a quarter of the slow-reader timeout), checkpoints every 100 ms.
 const shared = new SharedDatabaseGateways({ limits: { checkpointEveryMs: 100, slowReaderTimeoutMs: 200 } });
 afterEach(() => shared.cleanup());
 
 const sessionOf = (token: string): string => token.split('.')[0];
-
-/** Resolves once the session's stored checkpoint passes `test`. */
-async function checkpointIs(g: TestGateway, sessionId: string, test: (state: string) => boolean): Promise<void> {
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const row = await g.store.checkpoints.get(sessionId);
-    if (row !== null && test(row.state)) return;
-    if (Date.now() > deadline) throw new Error(`checkpoint of ${sessionId} not as expected: ${row?.state.slice(0, 120) ?? 'none'}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function until(what: string, done: () => boolean): Promise<void> {
   const deadline = Date.now() + 5000;
@@ -45,7 +33,7 @@ describe('a session taken over by another instance', () => {
     await m.waitFor(() => m.resumeToken !== undefined);
     const first = m.resumeToken!;
     const id = sessionOf(first);
-    await checkpointIs(a, id, () => true);
+    await checkpointIs(a, id);
 
     // The link drops on A, which keeps a detached copy; the client comes back on B.
     m.close();
@@ -56,11 +44,11 @@ describe('a session taken over by another instance', () => {
     const second = back.resumeToken!;
     back.type('EC');
     await back.waitFor(/Code : +EC\./);
-    await checkpointIs(b, id, (state) => state.includes('"typed":"EC"'));
+    await checkpointIs(b, id, true, (state) => state.includes('"typed":"EC"'));
 
     // A stops: its copy of the session is older, and its token spent.
     await shared.stop(a);
-    await checkpointIs(b, id, (state) => state.includes('"typed":"EC"'));
+    await checkpointIs(b, id, true, (state) => state.includes('"typed":"EC"'));
     // Its copy found its row taken, wrote nothing and ended.
     expect(a.logs.find((l) => l.msg === 'sessions handed over for their clients to resume')).toMatchObject({ sessions: 1, handedOver: 0 });
     expect(a.logs.some((l) => l.msg === 'session taken over elsewhere: this copy ends' && l.session === id)).toBe(true);
@@ -82,7 +70,7 @@ describe('a session taken over by another instance', () => {
     await m.waitFor(/Code :/);
     await m.waitFor(() => m.resumeToken !== undefined);
     const id = sessionOf(m.resumeToken!);
-    await checkpointIs(a, id, () => true);
+    await checkpointIs(a, id);
     m.close();
     await until('A to detach the session', () => a.logs.some((l) => l.msg === 'link lost: session kept for its client to resume'));
     expect(a.gateway.sessionCount).toBe(1);

@@ -6,9 +6,7 @@
  * file, the in-repo test MiniPavi service.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { restoreScreen, snapshotScreen } from '../../videotex/screen-snapshot.js';
 import type { TestGateway } from '../test-support/gateway.js';
-import type { WsMinitel } from '../test-support/minitel.js';
 import { resumePath, SharedDatabaseGateways } from '../test-support/shared-database.js';
 import { readResumeToken } from '../resume-token.js';
 import { miniPaviService } from './service.js';
@@ -30,19 +28,6 @@ async function twoInstances(url: (service: TestService) => string): Promise<[Tes
   return [await gateway(), await gateway()];
 }
 
-/** Stops `a`; `m` comes back on `b` with its token, once its screen is what it was. */
-async function handedOver(a: TestGateway, b: TestGateway, m: WsMinitel): Promise<WsMinitel> {
-  await m.waitFor(() => m.resumeToken !== undefined);
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  const before = restoreScreen(snapshotScreen(m.terminal.screen));
-  await shared.stop(a);
-  await m.waitForClose();
-  const back = await shared.dial(b, resumePath(m.resumeToken!));
-  await back.waitFor(() => back.terminal.screen.looksLike(before));
-  expect(back.row(0)).not.toContain('Reprise');
-  return back;
-}
-
 describe('a MiniPavi visit handed over to another instance', () => {
   it('goes on at the same page with the same next URL and context: the zone takes a message, Envoi calls the service, no new CNX', async () => {
     const [a, b] = await twoInstances((service) => service.url('/'));
@@ -50,7 +35,7 @@ describe('a MiniPavi visit handed over to another instance', () => {
     await m.waitFor(/Bienvenue sur PAVITEST/);
     m.key('Envoi');
     await m.waitFor(/Bonjour ana/);
-    const back = await handedOver(a, b, m);
+    const back = await shared.handedOver(a, b, m);
     back.type('salut');
     back.key('Envoi');
     await back.waitFor(/ana a dit :/);

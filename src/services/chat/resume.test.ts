@@ -57,15 +57,6 @@ async function say(m: WsMinitel, text: string): Promise<void> {
 
 const screenOf = (m: WsMinitel): Screen => restoreScreen(snapshotScreen(m.terminal.screen));
 
-/** Stops `a`; `m` comes back on `b` with its token. */
-async function stopAndComeBack(a: TestGateway, b: TestGateway, m: WsMinitel, meanwhile?: () => Promise<void>): Promise<WsMinitel> {
-  await m.waitFor(() => m.resumeToken !== undefined);
-  await shared.stop(a);
-  await m.waitForClose();
-  await meanwhile?.();
-  return shared.dial(b, resumePath(m.resumeToken!));
-}
-
 describe('CHAT resumed on another instance', () => {
   it('a user in a room comes back in it, screen as it was cell for cell, and the room goes on round its rows', async () => {
     const [a, b] = await twoInstances();
@@ -77,7 +68,7 @@ describe('CHAT resumed on another instance', () => {
     await ana.waitFor(() => ana.text.includes('bob> ligne 20'));
     const before = screenOf(ana);
 
-    const back = await stopAndComeBack(a, b, ana);
+    const { back } = await shared.handOver(a, b, ana);
     await back.waitFor(() => back.terminal.screen.looksLike(before));
     expect(back.row(0)).not.toContain('Reprise');
     expect(back.row(0)).not.toContain('déjà connecté');
@@ -137,7 +128,7 @@ describe('CHAT resumed on another instance', () => {
     await ana.waitFor(/je tape encore/);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const before = screenOf(ana);
-    const back = await stopAndComeBack(a, b, ana);
+    const { back } = await shared.handOver(a, b, ana);
     await back.waitFor(() => back.terminal.screen.looksLike(before));
     back.type(' et fini');
     back.key('Envoi');
@@ -150,7 +141,7 @@ describe('CHAT resumed on another instance', () => {
     const bob = await inRoom(b, 'bob');
     await say(bob, 'bienvenue');
     await ana.waitFor(/bob> bienvenue/);
-    const back = await stopAndComeBack(a, b, ana, () => say(bob, 'tu es la ?'));
+    const { back } = await shared.handOver(a, b, ana, () => say(bob, 'tu es la ?'));
     await back.waitFor(/bob> tu es la \?/);
     expect(back.text).toContain('bob> bienvenue');
     expect(back.row(0)).not.toContain('Reprise');
@@ -163,7 +154,7 @@ describe('CHAT resumed on another instance', () => {
     ana.key('Guide');
     await ana.waitFor(/Une touche pour revenir/);
     const before = screenOf(ana);
-    const back = await stopAndComeBack(a, b, ana);
+    const { back } = await shared.handOver(a, b, ana);
     await back.waitFor(() => back.terminal.screen.looksLike(before));
     back.key('Guide');
     await back.waitFor(/ana> avant aide/);
@@ -173,7 +164,7 @@ describe('CHAT resumed on another instance', () => {
   it('a pseudonym someone else took while the user was away is not taken back: the user is told and logs in again', async () => {
     const [a, b] = await twoInstances();
     const ana = await inRoom(a, 'ana');
-    const back = await stopAndComeBack(a, b, ana, async () => {
+    const { back } = await shared.handOver(a, b, ana, async () => {
       const other = await inRoom(b, 'ana');
       await other.waitFor(/SALON Accueil/);
     });
