@@ -315,7 +315,8 @@ export class Gateway implements SessionHost, SessionFactory {
       if (found.reason === 'unavailable') return 'Reprise impossible pour le moment';
       return this.wrongCode(current, found.reason);
     }
-    if (current.ended || current.connection.isOpen?.() === false || this.stopping) {
+    // A TCP or serial line that dropped meanwhile left `current` detached (those links cannot say isOpen).
+    if (current.ended || current.detached || current.connection.isOpen?.() === false || this.stopping) {
       // The user left, or this instance is stopping, while the store answered: the checkpoint goes back for the next try.
       // Only where the session has no row, as for a token (resumeCheckpoint).
       await this.checkpoints.saveUnder(found.sessionId, found.state, read.hash, null).catch((error: unknown) => {
@@ -323,6 +324,8 @@ export class Gateway implements SessionHost, SessionFactory {
       });
       return undefined;
     }
+    // The state must be the session the row is of (only a forged row could differ).
+    if (found.state.id !== found.sessionId) return this.wrongCode(current, 'mismatch');
     this.endStaleCopy(found.sessionId);
     this.taken.announce(found.sessionId);
     const options = current.linkOptions;

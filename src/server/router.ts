@@ -72,6 +72,8 @@ export class Router {
   private screen: Terminal | undefined;
   private typed = '';
   private guideIndex = 0;
+  /** A resume code typed here is being looked up. */
+  private claimingCode = false;
   private visit: Visit | undefined;
   /** The code of the service visited, while `visit` is set. */
   private visitCode: string | undefined;
@@ -200,12 +202,21 @@ export class Router {
       return;
     }
     if (typed.startsWith('*')) {
-      // A resume code: the session it names takes this line; a refusal is said here.
+      // A resume code: the session it names takes this line; a refusal is said here, if the user is still here.
+      // One at a time: each try is a store claim, and wrong ones are counted once answered.
       this.typed = '';
       this.redrawInput();
-      void this.context.resumeWithCode(typed.slice(1)).then((refusal) => {
-        if (refusal !== undefined) this.message(refusal);
-      });
+      if (this.claimingCode) return;
+      this.claimingCode = true;
+      this.context
+        .resumeWithCode(typed.slice(1))
+        .then(
+          (refusal) => {
+            if (refusal !== undefined && this.page === Page.HOME) this.message(refusal);
+          },
+          (error: unknown) => this.context.log.error({ session: this.context.line.id, err: error }, 'resume code not carried out'),
+        )
+        .finally(() => (this.claimingCode = false));
       return;
     }
     const service = this.context.directory.find(typed);
