@@ -263,10 +263,13 @@ function restoreTyped(fields: Field[], kept: unknown, current: number): number {
   for (const field of fields) {
     const value = typed[field.name];
     if (field.spec.hidden || typeof value !== 'string') continue;
-    field.chars = Array.from(value)
-      .map((char) => acceptedChar(field, char))
-      .filter((char): char is string => char !== null)
-      .slice(0, field.capacity);
+    // Character by character up to the field's capacity: the stored text may be any length.
+    field.chars = [];
+    for (const typedChar of value) {
+      if (field.chars.length >= field.capacity) break;
+      const char = acceptedChar(field, typedChar);
+      if (char !== null) field.chars.push(char);
+    }
     const caret = caretOf[field.name];
     field.caret = typeof caret === 'number' && Number.isSafeInteger(caret) ? Math.min(Math.max(caret, 0), field.chars.length) : field.chars.length;
   }

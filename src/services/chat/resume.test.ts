@@ -147,6 +147,16 @@ describe('CHAT resumed on another instance', () => {
     expect(back.row(0)).not.toContain('Reprise');
   });
 
+  it('lines said while the user was away in a room that was empty are added too', async () => {
+    const [a, b] = await twoInstances();
+    const ana = await inRoom(a, 'ana');
+    const bob = await inRoom(b, 'bob');
+    // Nobody has said anything in the room yet: ana's screen has taken in no line.
+    const { back } = await shared.handOver(a, b, ana, () => say(bob, 'premier !'));
+    await back.waitFor(/bob> premier !/);
+    expect(back.row(0)).not.toContain('Reprise');
+  });
+
   it('the help page showing at the hand-over is there again, and a key goes back to the room', async () => {
     const [a, b] = await twoInstances();
     const ana = await inRoom(a, 'ana');

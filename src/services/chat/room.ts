@@ -95,12 +95,17 @@ export async function room(chat: Chat, s: ChatSession, name: string, resumed?: R
     }
   };
   try {
+    // Lines arriving while the room is entered are in the history it returns: taken from there, once.
+    const lastSeen = place.lastLine;
+    paused = true;
     const history = await member.enter(name);
+    paused = false;
     if (resumed === undefined) redraw(history);
     else {
-      // The lines this instance has that were said after the last one the screen took in (none when it does not know that one).
-      const seen = history.findIndex((line) => line.id === place.lastLine);
-      if (seen >= 0) show(history.slice(seen + 1));
+      // The lines this instance has that were said after the last one the screen took in: all of them when
+      // the room was empty then, none when this instance does not know that line (the screen stays as it was).
+      const seen = lastSeen === null ? -1 : history.findIndex((line) => line.id === lastSeen);
+      if (lastSeen === null || seen >= 0) show(history.slice(seen + 1));
       if (place.help) await helpPage();
     }
     for (;;) {
