@@ -27,7 +27,7 @@ export function newResumeCode(): ResumeCode {
 }
 
 /** A code's hash; a prefix keeps codes and tokens (resume-token.ts) apart in the store. */
-export function hashResumeCode(code: string): string {
+function hashResumeCode(code: string): string {
   return createHash('sha256').update(`code:${code}`, 'utf8').digest('hex');
 }
 

@@ -109,7 +109,7 @@ const CLEAR_SCREEN = Uint8Array.of(0x1f, 0x40, 0x41, 0x18, 0x0a, 0x0c, 0x14);
 const ENVOI: InputEvent = Object.freeze({ type: 'function', name: 'Envoi' });
 
 /** Row 0 of a Minitel whose instance stops: how to take the session back on the next call. */
-export const handOverNotice = (code: string): string => `Rappelez, tapez *${code} Envoi`;
+const handOverNotice = (code: string): string => `Rappelez, tapez *${code} Envoi`;
 
 let sequence = 0;
 
@@ -547,7 +547,6 @@ export class Session implements PacerSink, SessionLine {
   yieldLink(): Connection {
     if (this.phase < Phase.ENDING) {
       this.phase = Phase.ENDING;
-      clearTimeout(this.probeTimer);
       this.finish('its link went to a resumed session');
     }
     return this.link;
