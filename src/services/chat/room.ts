@@ -24,6 +24,8 @@ export async function room(chat: Chat, s: ChatSession, name: string, resumed?: R
   const place: RoomPlace = resumed ?? { room: name, next: AREA_TOP, help: false, lastLine: null };
   s.state.place = place;
   let paused = false;
+  /** The room is being entered: its lines come from the history enter returns. */
+  let entering = false;
 
   const rowsOf = (line: ChatLine): { head: string; body: string; own: boolean }[] => {
     const wrapped = wrapText(`${line.from}> ${line.text}`, 39);
@@ -85,6 +87,7 @@ export async function room(chat: Chat, s: ChatSession, name: string, resumed?: R
   s.state.onEvent = (event) => {
     if (paused) return;
     if (event.type === 'line' && event.room === name) {
+      if (entering) return;
       show([event.line]);
     } else if (event.type === 'erase' && event.room === name) {
       redraw(chat.hub.history(name));
@@ -95,11 +98,12 @@ export async function room(chat: Chat, s: ChatSession, name: string, resumed?: R
     }
   };
   try {
-    // Lines arriving while the room is entered are in the history it returns: taken from there, once.
+    // Lines arriving while the room is entered are in the history it returns: taken from there, once
+    // (the header and erasures are still followed: a presence change then must reach the header).
     const lastSeen = place.lastLine;
-    paused = true;
+    entering = true;
     const history = await member.enter(name);
-    paused = false;
+    entering = false;
     if (resumed === undefined) redraw(history);
     else {
       // The lines this instance has that were said after the last one the screen took in: all of them when
